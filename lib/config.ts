@@ -1,0 +1,282 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AWS_COMMERCIAL_REGIONS, isAwsRegion } from "./util/aws-regions";
+import {
+  ENVIRONMENT_SUFFIX_PATTERN,
+  MAX_ENVIRONMENT_SUFFIX_LENGTH,
+} from "./naming";
+import {
+  LARGEST_AWS_VPC_PREFIX,
+  MAX_AZ_COUNT,
+  MIN_AZ_COUNT,
+  SMALLEST_VPC_PREFIX,
+} from "./network/subnet-layout";
+import {
+  Ipv4Cidr,
+  alignedNetwork,
+  cidrContains,
+  cidrsOverlap,
+  formatCidr,
+  isNetworkAligned,
+  parseCidr,
+} from "./util/cidr";
+
+/** NAT layout for the private (app) subnets. */
+export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
+export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
+
+/**
+ * test: every resource destroys cleanly (no deletion protection, no final snapshots, no retain).
+ * production: deletion protection, final snapshots, retain-on-delete where data lives.
+ */
+export const STACK_MODES = ["test", "production"] as const;
+export type StackMode = (typeof STACK_MODES)[number];
+
+/** The validated, typed configuration of one stack. */
+export interface TapConfig {
+  readonly environmentSuffix: string;
+  readonly primaryRegion: string;
+  readonly drRegion: string;
+  readonly primaryVpcCidr: string;
+  readonly drVpcCidr: string;
+  readonly azCount: number;
+  readonly natGateways: NatGatewayMode;
+  readonly mode: StackMode;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Raw values as the stack config holds them: strings, or a parsed object for tags. */
+export interface RawConfig {
+  readonly environmentSuffix?: string;
+  readonly primaryRegion?: string;
+  readonly drRegion?: string;
+  readonly primaryVpcCidr?: string;
+  readonly drVpcCidr?: string;
+  readonly azCount?: string;
+  readonly natGateways?: string;
+  readonly mode?: string;
+  readonly tags?: unknown;
+}
+
+export const CONFIG_DEFAULTS = {
+  primaryRegion: "us-east-1",
+  drRegion: "us-east-2",
+  primaryVpcCidr: "10.0.0.0/16",
+  drVpcCidr: "10.1.0.0/16",
+  azCount: 3,
+  natGateways: "none",
+  mode: "production",
+} as const satisfies Partial<Record<keyof TapConfig, string | number>>;
+
+/** RFC 1918 private ranges: the only ranges AWS recommends for VPCs, and the only ones we accept. */
+const PRIVATE_RANGES: readonly Ipv4Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
+  (text) => parseCidr(text) as Ipv4Cidr,
+);
+
+const TAG_KEY_MAX = 128;
+const TAG_VALUE_MAX = 256;
+
+/** Thrown when the stack config is invalid; lists every problem, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid tap-dr configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function oneOf<T extends string>(
+  key: string,
+  value: string,
+  allowed: readonly T[],
+  problems: string[],
+): T {
+  if ((allowed as readonly string[]).includes(value)) {
+    return value as T;
+  }
+  problems.push(`${key}: "${value}" is not allowed; use one of ${allowed.join(", ")}`);
+  return allowed[0];
+}
+
+function checkSuffix(value: string | undefined, problems: string[]): string {
+  if (value === undefined || value === "") {
+    problems.push(
+      `environmentSuffix: is required; set it with \`pulumi config set environmentSuffix <suffix>\` (lowercase letters, digits and inner hyphens, at most ${MAX_ENVIRONMENT_SUFFIX_LENGTH} characters)`,
+    );
+    return "";
+  }
+  if (!ENVIRONMENT_SUFFIX_PATTERN.test(value)) {
+    problems.push(
+      `environmentSuffix: "${value}" has characters AWS names reject; use lowercase letters, digits and single inner hyphens (for example "dev" or "pr-123")`,
+    );
+  }
+  if (value.length > MAX_ENVIRONMENT_SUFFIX_LENGTH) {
+    problems.push(
+      `environmentSuffix: "${value}" is ${value.length} characters; at most ${MAX_ENVIRONMENT_SUFFIX_LENGTH} are allowed so that every physical name fits its AWS length limit`,
+    );
+  }
+  return value;
+}
+
+function checkRegion(key: string, value: string, problems: string[]): void {
+  if (!isAwsRegion(value)) {
+    problems.push(
+      `${key}: "${value}" is not an AWS commercial region; use one of ${AWS_COMMERCIAL_REGIONS.join(", ")}`,
+    );
+  }
+}
+
+function checkVpcCidr(key: string, value: string, problems: string[]): Ipv4Cidr | undefined {
+  const cidr = parseCidr(value);
+  if (!cidr) {
+    problems.push(`${key}: "${value}" is not an IPv4 CIDR block; use the form 10.0.0.0/16`);
+    return undefined;
+  }
+  const before = problems.length;
+  if (!isNetworkAligned(cidr)) {
+    problems.push(
+      `${key}: "${value}" has host bits set; use the network address ${formatCidr(alignedNetwork(cidr))}`,
+    );
+  }
+  if (cidr.prefix < LARGEST_AWS_VPC_PREFIX) {
+    problems.push(
+      `${key}: "${value}" is larger than AWS allows for a VPC; use a prefix from /${LARGEST_AWS_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX}`,
+    );
+  }
+  if (cidr.prefix > SMALLEST_VPC_PREFIX) {
+    problems.push(
+      `${key}: "${value}" is too small for the subnets: the VPC is cut into 16 subnet slots, which must be /28 (AWS's smallest subnet) or larger; use a prefix from /${LARGEST_AWS_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX}`,
+    );
+  }
+  if (!PRIVATE_RANGES.some((range) => cidrContains(range, alignedNetwork(cidr)))) {
+    problems.push(
+      `${key}: "${value}" is not a private (RFC 1918) range; use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`,
+    );
+  }
+  return problems.length === before ? cidr : undefined;
+}
+
+function checkAzCount(value: string, problems: string[]): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < MIN_AZ_COUNT || count > MAX_AZ_COUNT) {
+    problems.push(
+      `azCount: "${value}" is not allowed; use a whole number from ${MIN_AZ_COUNT} (Aurora needs two AZs) to ${MAX_AZ_COUNT}`,
+    );
+    return CONFIG_DEFAULTS.azCount;
+  }
+  return count;
+}
+
+function checkTags(value: unknown, problems: string[]): Record<string, string> {
+  if (value === undefined) {
+    return {};
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    problems.push(
+      `tags: ${JSON.stringify(value)} is not a map; set entries with \`pulumi config set --path 'tags.<Key>' <value>\``,
+    );
+    return {};
+  }
+  const tags: Record<string, string> = {};
+  for (const [key, tagValue] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof tagValue !== "string") {
+      problems.push(`tags.${key}: ${JSON.stringify(tagValue)} is not a string; tag values must be strings`);
+      continue;
+    }
+    if (key.length === 0 || key.length > TAG_KEY_MAX || key.toLowerCase().startsWith("aws:")) {
+      problems.push(
+        `tags.${key}: the key is not allowed; tag keys are 1-${TAG_KEY_MAX} characters and must not start with "aws:"`,
+      );
+      continue;
+    }
+    if (tagValue.length > TAG_VALUE_MAX) {
+      problems.push(
+        `tags.${key}: the value is ${tagValue.length} characters; AWS allows at most ${TAG_VALUE_MAX}`,
+      );
+      continue;
+    }
+    tags[key] = tagValue;
+  }
+  return tags;
+}
+
+/**
+ * Validates raw stack config and applies defaults. Pure: throws one ConfigError
+ * that names every bad key, its value and what is allowed, before any resource
+ * is registered.
+ */
+export function parseConfig(raw: RawConfig): TapConfig {
+  const problems: string[] = [];
+  const environmentSuffix = checkSuffix(raw.environmentSuffix, problems);
+
+  const primaryRegion = raw.primaryRegion ?? CONFIG_DEFAULTS.primaryRegion;
+  const drRegion = raw.drRegion ?? CONFIG_DEFAULTS.drRegion;
+  checkRegion("primaryRegion", primaryRegion, problems);
+  checkRegion("drRegion", drRegion, problems);
+  if (primaryRegion === drRegion) {
+    problems.push(
+      `drRegion: must differ from primaryRegion (both are "${primaryRegion}"); a DR copy in the same region does not survive a regional outage`,
+    );
+  }
+
+  const primaryVpcCidr = raw.primaryVpcCidr ?? CONFIG_DEFAULTS.primaryVpcCidr;
+  const drVpcCidr = raw.drVpcCidr ?? CONFIG_DEFAULTS.drVpcCidr;
+  const primaryCidr = checkVpcCidr("primaryVpcCidr", primaryVpcCidr, problems);
+  const drCidr = checkVpcCidr("drVpcCidr", drVpcCidr, problems);
+  if (primaryCidr && drCidr && cidrsOverlap(primaryCidr, drCidr)) {
+    problems.push(
+      `drVpcCidr: "${drVpcCidr}" overlaps primaryVpcCidr "${primaryVpcCidr}"; VPC peering needs non-overlapping blocks`,
+    );
+  }
+
+  const azCount = checkAzCount(raw.azCount ?? String(CONFIG_DEFAULTS.azCount), problems);
+  const natGateways = oneOf(
+    "natGateways",
+    raw.natGateways ?? CONFIG_DEFAULTS.natGateways,
+    NAT_GATEWAY_MODES,
+    problems,
+  );
+  const mode = oneOf("mode", raw.mode ?? CONFIG_DEFAULTS.mode, STACK_MODES, problems);
+  const tags = checkTags(raw.tags, problems);
+
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return {
+    environmentSuffix,
+    primaryRegion,
+    drRegion,
+    primaryVpcCidr,
+    drVpcCidr,
+    azCount,
+    natGateways,
+    mode,
+    tags,
+  };
+}
+
+/** Reads the project's stack config (namespace "tap-dr") and validates it. */
+export function loadConfig(config: pulumi.Config = new pulumi.Config()): TapConfig {
+  return parseConfig({
+    environmentSuffix: config.get("environmentSuffix"),
+    primaryRegion: config.get("primaryRegion"),
+    drRegion: config.get("drRegion"),
+    primaryVpcCidr: config.get("primaryVpcCidr"),
+    drVpcCidr: config.get("drVpcCidr"),
+    azCount: config.get("azCount"),
+    natGateways: config.get("natGateways"),
+    mode: config.get("mode"),
+    tags: readTags(config),
+  });
+}
+
+function readTags(config: pulumi.Config): unknown {
+  const text = config.get("tags");
+  if (text === undefined) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // A plain string is not a map; checkTags reports it with the expected form.
+    return text;
+  }
+}

@@ -1,0 +1,78 @@
+import { regionCode } from "./util/aws-regions";
+
+/**
+ * AWS name-length limits for every resource type this stack names, from the
+ * AWS API references. The tightest one decides how long environmentSuffix may be.
+ */
+export const NAME_LIMITS = {
+  /** IAM CreateRole RoleName: 1-64. */
+  iamRole: 64,
+  /** IAM PutRolePolicy PolicyName: 1-128. */
+  iamPolicy: 128,
+  /** KMS CreateAlias AliasName, including "alias/": 1-256. */
+  kmsAlias: 256,
+  /** CloudWatch Logs CreateLogGroup: 1-512. */
+  logGroup: 512,
+  /** EC2 CreateSecurityGroup GroupName: up to 255. */
+  securityGroup: 255,
+  /** EC2 Name tag value: up to 256. */
+  nameTag: 256,
+} as const;
+
+export type NamedKind = keyof typeof NAME_LIMITS;
+
+export const PROJECT_PREFIX = "tap";
+
+/**
+ * Longest environmentSuffix allowed. Chosen with headroom for the tightest
+ * limits the stack will meet (RDS identifiers 63, Backup vault names 50, ALB
+ * and target-group names 32): "tap-<16>-<purpose>-<region code>" fits all of
+ * them. The naming test proves every name in the graph fits with a
+ * 16-character suffix in the regions with the longest codes.
+ */
+export const MAX_ENVIRONMENT_SUFFIX_LENGTH = 16;
+
+/** Lowercase letters and digits with single inner hyphens: valid in S3, RDS, IAM and ALB names alike. */
+export const ENVIRONMENT_SUFFIX_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export interface NameScope {
+  /** Distinguishes stacks that share an account (dev, pr-123, prod). */
+  readonly environmentSuffix: string;
+  /** Region of the resource. Omit only for names that AWS scopes globally by other means. */
+  readonly region?: string;
+}
+
+function assertWithinLimit(kind: NamedKind, name: string): string {
+  const limit = NAME_LIMITS[kind];
+  if (name.length > limit) {
+    throw new Error(
+      `${kind} name "${name}" is ${name.length} characters; AWS allows at most ${limit}`,
+    );
+  }
+  return name;
+}
+
+/**
+ * The one place physical names are made: "tap-<suffix>-<purpose>-<region code>".
+ * The region code makes names of global services (IAM) unique per region.
+ */
+export function physicalName(kind: NamedKind, purpose: string, scope: NameScope): string {
+  const parts = [PROJECT_PREFIX, scope.environmentSuffix, purpose];
+  if (scope.region !== undefined) {
+    parts.push(regionCode(scope.region));
+  }
+  return assertWithinLimit(kind, parts.join("-"));
+}
+
+/** "alias/tap-<suffix>-<purpose>-<region code>". */
+export function kmsAliasName(purpose: string, scope: NameScope): string {
+  return assertWithinLimit("kmsAlias", `alias/${physicalName("kmsAlias", purpose, scope)}`);
+}
+
+/** "/tap/<suffix>/<purpose>": log groups are regional, so no region code is needed. */
+export function logGroupName(purpose: string, scope: NameScope): string {
+  return assertWithinLimit(
+    "logGroup",
+    `/${PROJECT_PREFIX}/${scope.environmentSuffix}/${purpose}`,
+  );
+}

@@ -1,0 +1,254 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NatGatewayMode } from "../config";
+import { physicalName } from "../naming";
+import { VpcEndpoints } from "./vpc-endpoints";
+import { VpcFlowLogs } from "./flow-logs";
+import { PlannedSubnet, SubnetTier, planSubnets } from "./subnet-layout";
+
+export interface RegionalNetworkArgs {
+  /** Region of the VPC (used in names; resources use the component's provider). */
+  readonly region: string;
+  readonly environmentSuffix: string;
+  /** VPC CIDR, already validated by the config loader (/16 to /24, RFC 1918). */
+  readonly vpcCidr: string;
+  /** AZs to spread each tier across (2-4). @default 3 */
+  readonly azCount?: number;
+  /** NAT for the app tier: none (endpoints only), single, or one per AZ. @default "none" */
+  readonly natGateways?: NatGatewayMode;
+  /** This region's customer-managed key, for the flow-log group. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Flow-log retention in days. @default 365 */
+  readonly flowLogRetentionDays?: number;
+  /** Keep the flow-log group on delete. @default true */
+  readonly retainLogsOnDelete?: boolean;
+  readonly accountId: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+}
+
+/**
+ * One region's VPC: public, private (app) and isolated (data) subnets in each
+ * AZ, NAT per config, S3/DynamoDB gateway endpoints, interface endpoints when
+ * there is no NAT, flow logs, and a default security group with no rules.
+ */
+export class RegionalNetwork extends pulumi.ComponentResource {
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly vpcCidrBlock: pulumi.Output<string>;
+  public readonly availabilityZones: pulumi.Output<string[]>;
+  public readonly publicSubnetIds: pulumi.Output<string>[];
+  public readonly privateSubnetIds: pulumi.Output<string>[];
+  public readonly isolatedSubnetIds: pulumi.Output<string>[];
+  /** Route tables of the private and isolated tiers: the ones that get peering routes. */
+  public readonly internalRouteTableIds: pulumi.Output<string>[];
+  public readonly flowLogGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tap:network:RegionalNetwork", name, {}, opts);
+    const azCount = args.azCount ?? 3;
+    const natGateways = args.natGateways ?? "none";
+    const scope = { environmentSuffix: args.environmentSuffix, region: args.region };
+    const tagName = (purpose: string) => ({ Name: physicalName("nameTag", purpose, scope) });
+
+    // Parented, so it runs through this region's provider. Opt-in-not-required
+    // excludes Local Zones and Wavelength Zones, which Aurora does not support.
+    const zones = aws.getAvailabilityZonesOutput(
+      { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+      { parent: this },
+    );
+    this.availabilityZones = zones.names.apply((names) => {
+      if (names.length < azCount) {
+        throw new Error(
+          `azCount: ${azCount} AZs requested but ${args.region} has only ${names.length} available (${names.join(", ")}); lower azCount`,
+        );
+      }
+      return names.slice(0, azCount);
+    });
+
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: args.vpcCidr,
+        // Both are required for private DNS on interface endpoints and DNS across the peering.
+        enableDnsSupport: true,
+        enableDnsHostnames: true,
+        tags: tagName("vpc"),
+      },
+      { parent: this },
+    );
+
+    // No rules at all: nothing may rely on the default group by accident.
+    new aws.ec2.DefaultSecurityGroup(
+      `${name}-default-sg`,
+      { vpcId: vpc.id, tags: tagName("default-closed") },
+      { parent: this },
+    );
+
+    const plan = planSubnets(args.vpcCidr, azCount);
+    const subnetsOf = (tier: SubnetTier): aws.ec2.Subnet[] =>
+      plan
+        .filter((planned) => planned.tier === tier)
+        .map((planned) => this.createSubnet(name, vpc, planned, tagName));
+    const publicSubnets = subnetsOf("public");
+    const privateSubnets = subnetsOf("private");
+    const isolatedSubnets = subnetsOf("isolated");
+
+    const internetGateway = new aws.ec2.InternetGateway(
+      `${name}-igw`,
+      { vpcId: vpc.id, tags: tagName("igw") },
+      { parent: this },
+    );
+    const publicRouteTable = new aws.ec2.RouteTable(
+      `${name}-public-rt`,
+      { vpcId: vpc.id, tags: tagName("public") },
+      { parent: this },
+    );
+    new aws.ec2.Route(
+      `${name}-public-default`,
+      {
+        routeTableId: publicRouteTable.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        gatewayId: internetGateway.id,
+      },
+      { parent: this },
+    );
+    publicSubnets.forEach((subnet, azIndex) => {
+      new aws.ec2.RouteTableAssociation(
+        `${name}-public-${azIndex}`,
+        { subnetId: subnet.id, routeTableId: publicRouteTable.id },
+        { parent: this },
+      );
+    });
+
+    const natGatewayIds = this.createNatGateways(name, natGateways, publicSubnets, internetGateway, tagName);
+
+    // One route table per AZ and tier, so per-AZ NAT and peering routes stay independent.
+    const privateRouteTables = privateSubnets.map((subnet, azIndex) => {
+      const table = this.createTierRouteTable(name, "private", azIndex, vpc, subnet, tagName);
+      const natGatewayId = natGatewayIds[natGateways === "perAz" ? azIndex : 0];
+      if (natGatewayId !== undefined) {
+        new aws.ec2.Route(
+          `${name}-private-default-${azIndex}`,
+          { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId },
+          { parent: this },
+        );
+      }
+      return table;
+    });
+    const isolatedRouteTables = isolatedSubnets.map((subnet, azIndex) =>
+      this.createTierRouteTable(name, "isolated", azIndex, vpc, subnet, tagName),
+    );
+    const internalRouteTables = [...privateRouteTables, ...isolatedRouteTables];
+
+    new VpcEndpoints(
+      `${name}-endpoints`,
+      {
+        vpcId: vpc.id,
+        vpcCidr: args.vpcCidr,
+        region: args.region,
+        environmentSuffix: args.environmentSuffix,
+        gatewayRouteTableIds: internalRouteTables.map((table) => table.id),
+        interfaceSubnetIds: privateSubnets.map((subnet) => subnet.id),
+        createInterfaceEndpoints: natGateways === "none",
+      },
+      { parent: this },
+    );
+
+    const flowLogs = new VpcFlowLogs(
+      `${name}-flow-logs`,
+      {
+        vpcId: vpc.id,
+        region: args.region,
+        environmentSuffix: args.environmentSuffix,
+        kmsKeyArn: args.kmsKeyArn,
+        retentionInDays: args.flowLogRetentionDays,
+        retainOnDelete: args.retainLogsOnDelete,
+        accountId: args.accountId,
+        partition: args.partition,
+      },
+      { parent: this },
+    );
+
+    this.vpcId = vpc.id;
+    this.vpcCidrBlock = vpc.cidrBlock;
+    this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
+    this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+    this.isolatedSubnetIds = isolatedSubnets.map((subnet) => subnet.id);
+    this.internalRouteTableIds = internalRouteTables.map((table) => table.id);
+    this.flowLogGroupName = flowLogs.logGroupName;
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      vpcCidrBlock: this.vpcCidrBlock,
+      availabilityZones: this.availabilityZones,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      isolatedSubnetIds: this.isolatedSubnetIds,
+      internalRouteTableIds: this.internalRouteTableIds,
+      flowLogGroupName: this.flowLogGroupName,
+    });
+  }
+
+  private createSubnet(
+    name: string,
+    vpc: aws.ec2.Vpc,
+    planned: PlannedSubnet,
+    tagName: (purpose: string) => Record<string, string>,
+  ): aws.ec2.Subnet {
+    return new aws.ec2.Subnet(
+      `${name}-${planned.tier}-${planned.azIndex}`,
+      {
+        vpcId: vpc.id,
+        cidrBlock: planned.cidr,
+        availabilityZone: this.availabilityZones.apply((zones) => zones[planned.azIndex]),
+        // Only the public tier hands out public IPs.
+        mapPublicIpOnLaunch: planned.tier === "public",
+        tags: { ...tagName(`${planned.tier}-${planned.azIndex}`), Tier: planned.tier },
+      },
+      { parent: this },
+    );
+  }
+
+  private createTierRouteTable(
+    name: string,
+    tier: SubnetTier,
+    azIndex: number,
+    vpc: aws.ec2.Vpc,
+    subnet: aws.ec2.Subnet,
+    tagName: (purpose: string) => Record<string, string>,
+  ): aws.ec2.RouteTable {
+    const table = new aws.ec2.RouteTable(
+      `${name}-${tier}-rt-${azIndex}`,
+      { vpcId: vpc.id, tags: { ...tagName(`${tier}-${azIndex}`), Tier: tier } },
+      { parent: this },
+    );
+    new aws.ec2.RouteTableAssociation(
+      `${name}-${tier}-${azIndex}`,
+      { subnetId: subnet.id, routeTableId: table.id },
+      { parent: this },
+    );
+    return table;
+  }
+
+  private createNatGateways(
+    name: string,
+    mode: NatGatewayMode,
+    publicSubnets: aws.ec2.Subnet[],
+    internetGateway: aws.ec2.InternetGateway,
+    tagName: (purpose: string) => Record<string, string>,
+  ): pulumi.Output<string>[] {
+    const count = mode === "none" ? 0 : mode === "single" ? 1 : publicSubnets.length;
+    return publicSubnets.slice(0, count).map((subnet, azIndex) => {
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-eip-${azIndex}`,
+        { domain: "vpc", tags: tagName(`nat-${azIndex}`) },
+        { parent: this },
+      );
+      const natGateway = new aws.ec2.NatGateway(
+        `${name}-nat-${azIndex}`,
+        { allocationId: eip.id, subnetId: subnet.id, tags: tagName(`nat-${azIndex}`) },
+        // A NAT gateway needs the VPC's internet gateway attached before it can route.
+        { parent: this, dependsOn: [internetGateway] },
+      );
+      return natGateway.id;
+    });
+  }
+}

@@ -1,0 +1,126 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NatGatewayMode, StackMode } from "../config";
+import { createRegionalProvider } from "../aws-provider";
+import { modeSettings } from "../modes";
+import { RegionalNetwork } from "../network/regional-network";
+import { RegionalKey } from "../security/regional-key";
+
+/** The role a region plays at deploy time. After a failover the config swaps the regions. */
+export type RegionRole = "primary" | "dr";
+
+/** Settings shared by both regions' components. */
+export interface RegionalDeploymentArgs {
+  /** The AWS region this component deploys into, through its own provider. */
+  readonly region: string;
+  /** Stack suffix in every physical name. */
+  readonly environmentSuffix: string;
+  /** The VPC's CIDR block (validated: /16 to /24, RFC 1918). */
+  readonly vpcCidr: string;
+  /** AZs per tier (2-4). @default 3 */
+  readonly azCount?: number;
+  /** NAT for the app tier. @default "none" */
+  readonly natGateways?: NatGatewayMode;
+  /** test: destroys cleanly; production: retains data on delete. @default "production" */
+  readonly mode?: StackMode;
+  /** Stack-wide tags for the provider's defaultTags. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one regional implementation. PrimaryRegion and DrRegion extend it and
+ * differ only in their role and the args of the role-specific resources they
+ * add; the building blocks (key, network, and later data and app tiers) are
+ * built here once for both.
+ */
+export abstract class RegionalDeployment extends pulumi.ComponentResource {
+  public readonly region: string;
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly vpcCidr: string;
+  public readonly publicSubnetIds: pulumi.Output<string>[];
+  public readonly privateSubnetIds: pulumi.Output<string>[];
+  public readonly isolatedSubnetIds: pulumi.Output<string>[];
+  /** Private and isolated route tables: the peering adds routes to them. */
+  public readonly internalRouteTableIds: pulumi.Output<string>[];
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly kmsKeyAlias: pulumi.Output<string>;
+  public readonly flowLogGroupName: pulumi.Output<string>;
+
+  /** This region's provider: every child gets it explicitly. */
+  protected readonly provider: aws.Provider;
+  /** Options for children: parented here and bound to this region's provider. */
+  protected readonly childOptions: pulumi.ComponentResourceOptions;
+
+  protected constructor(
+    type: string,
+    name: string,
+    readonly role: RegionRole,
+    args: RegionalDeploymentArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(type, name, {}, opts);
+    const settings = modeSettings(args.mode ?? "production");
+    this.region = args.region;
+    this.vpcCidr = args.vpcCidr;
+    this.provider = createRegionalProvider(`${name}-aws`, args.region, args.tags ?? {}, this);
+    this.childOptions = { parent: this, providers: { aws: this.provider } };
+
+    const lookupOptions = { parent: this, provider: this.provider };
+    const accountId = aws.getCallerIdentityOutput({}, lookupOptions).accountId;
+    const partition = aws.getPartitionOutput({}, lookupOptions).partition;
+
+    const key = new RegionalKey(
+      `${name}-kms`,
+      {
+        region: args.region,
+        environmentSuffix: args.environmentSuffix,
+        accountId,
+        partition,
+        deletionWindowInDays: settings.kmsDeletionWindowDays,
+        retainOnDelete: settings.retainDataOnDelete,
+      },
+      this.childOptions,
+    );
+    const network = new RegionalNetwork(
+      `${name}-network`,
+      {
+        region: args.region,
+        environmentSuffix: args.environmentSuffix,
+        vpcCidr: args.vpcCidr,
+        azCount: args.azCount,
+        natGateways: args.natGateways,
+        kmsKeyArn: key.keyArn,
+        flowLogRetentionDays: settings.auditLogRetentionDays,
+        retainLogsOnDelete: settings.retainDataOnDelete,
+        accountId,
+        partition,
+      },
+      this.childOptions,
+    );
+
+    this.vpcId = network.vpcId;
+    this.publicSubnetIds = network.publicSubnetIds;
+    this.privateSubnetIds = network.privateSubnetIds;
+    this.isolatedSubnetIds = network.isolatedSubnetIds;
+    this.internalRouteTableIds = network.internalRouteTableIds;
+    this.kmsKeyArn = key.keyArn;
+    this.kmsKeyAlias = key.aliasName;
+    this.flowLogGroupName = network.flowLogGroupName;
+  }
+
+  /** The outputs every region registers; subclasses add their role-specific ones. */
+  protected regionalOutputs(): pulumi.Inputs {
+    return {
+      region: this.region,
+      vpcId: this.vpcId,
+      vpcCidr: this.vpcCidr,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      isolatedSubnetIds: this.isolatedSubnetIds,
+      internalRouteTableIds: this.internalRouteTableIds,
+      kmsKeyArn: this.kmsKeyArn,
+      kmsKeyAlias: this.kmsKeyAlias,
+      flowLogGroupName: this.flowLogGroupName,
+    };
+  }
+}

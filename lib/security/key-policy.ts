@@ -1,0 +1,121 @@
+import * as aws from "@pulumi/aws";
+
+/**
+ * Services that use the regional key on behalf of a caller in this account.
+ * Each gets the key only through its own regional endpoint (kms:ViaService).
+ */
+export const KEY_USER_SERVICES = [
+  "sns",
+  "sqs",
+  "s3",
+  "rds",
+  "dynamodb",
+  "backup",
+  "secretsmanager",
+  "lambda",
+] as const;
+
+/**
+ * Services that act as themselves on encrypted resources: CloudWatch alarms
+ * publish to encrypted SNS topics, SNS delivers to encrypted SQS queues.
+ */
+export const KEY_SERVICE_PRINCIPALS = ["cloudwatch.amazonaws.com", "sns.amazonaws.com"] as const;
+
+/**
+ * Key administration without cryptographic use: the account root (and so IAM
+ * admins) can manage, rotate, re-policy and schedule deletion, which avoids a
+ * lockout, but cannot Encrypt/Decrypt directly; data is only ever decrypted
+ * through the services above.
+ */
+export const KEY_ADMIN_ACTIONS = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+] as const;
+
+export interface KeyPolicyScope {
+  readonly accountId: string;
+  readonly partition: string;
+  /** The key's region; the CloudWatch Logs principal and every kms:ViaService must be in it. */
+  readonly region: string;
+  /** Log groups allowed to use the key, by name prefix, for example "/tap/dev/". */
+  readonly logGroupNamePrefix: string;
+}
+
+/** The key policy of a regional customer-managed key. Pure, so it is tested statement by statement. */
+export function buildKeyPolicy(scope: KeyPolicyScope): aws.iam.PolicyDocument {
+  const { accountId, partition, region } = scope;
+  const accountRoot = `arn:${partition}:iam::${accountId}:root`;
+  const viaServices = KEY_USER_SERVICES.map((service) => `${service}.${region}.amazonaws.com`);
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "KeyAdministrationByAccount",
+        Effect: "Allow",
+        Principal: { AWS: accountRoot },
+        Action: [...KEY_ADMIN_ACTIONS],
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchLogsForStackLogGroups",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: [
+          "kms:Encrypt*",
+          "kms:Decrypt*",
+          "kms:ReEncrypt*",
+          "kms:GenerateDataKey*",
+          "kms:Describe*",
+        ],
+        Resource: "*",
+        Condition: {
+          ArnLike: {
+            "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:${scope.logGroupNamePrefix}*`,
+          },
+        },
+      },
+      {
+        Sid: "UseThroughListedServicesOnly",
+        Effect: "Allow",
+        Principal: { AWS: accountRoot },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": viaServices },
+        },
+      },
+      {
+        Sid: "GrantsForAwsResourcesOfListedServices",
+        Effect: "Allow",
+        Principal: { AWS: accountRoot },
+        Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+        Resource: "*",
+        Condition: {
+          Bool: { "kms:GrantIsForAWSResource": "true" },
+          StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": viaServices },
+        },
+      },
+      {
+        Sid: "ServicePublishersToEncryptedTopicsAndQueues",
+        Effect: "Allow",
+        Principal: { Service: [...KEY_SERVICE_PRINCIPALS] },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  };
+}
