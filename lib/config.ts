@@ -1,9 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_COMMERCIAL_REGIONS, isAwsRegion } from "./util/aws-regions";
-import {
-  ENVIRONMENT_SUFFIX_PATTERN,
-  MAX_ENVIRONMENT_SUFFIX_LENGTH,
-} from "./naming";
+import { ENVIRONMENT_SUFFIX_PATTERN, MAX_ENVIRONMENT_SUFFIX_LENGTH } from "./naming";
 import {
   LARGEST_AWS_VPC_PREFIX,
   MAX_AZ_COUNT,
@@ -178,7 +175,9 @@ function checkTags(value: unknown, problems: string[]): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const [key, tagValue] of Object.entries(value as Record<string, unknown>)) {
     if (typeof tagValue !== "string") {
-      problems.push(`tags.${key}: ${JSON.stringify(tagValue)} is not a string; tag values must be strings`);
+      problems.push(
+        `tags.${key}: ${JSON.stringify(tagValue)} is not a string; tag values must be strings`,
+      );
       continue;
     }
     if (key.length === 0 || key.length > TAG_KEY_MAX || key.toLowerCase().startsWith("aws:")) {

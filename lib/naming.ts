@@ -71,8 +71,5 @@ export function kmsAliasName(purpose: string, scope: NameScope): string {
 
 /** "/tap/<suffix>/<purpose>": log groups are regional, so no region code is needed. */
 export function logGroupName(purpose: string, scope: NameScope): string {
-  return assertWithinLimit(
-    "logGroup",
-    `/${PROJECT_PREFIX}/${scope.environmentSuffix}/${purpose}`,
-  );
+  return assertWithinLimit("logGroup", `/${PROJECT_PREFIX}/${scope.environmentSuffix}/${purpose}`);
 }

@@ -4,7 +4,7 @@ import { NatGatewayMode } from "../config";
 import { physicalName } from "../naming";
 import { VpcEndpoints } from "./vpc-endpoints";
 import { VpcFlowLogs } from "./flow-logs";
-import { PlannedSubnet, SubnetTier, planSubnets } from "./subnet-layout";
+import { PlannedSubnet, SubnetTier, planSubnets, selectAvailabilityZones } from "./subnet-layout";
 
 export interface RegionalNetworkArgs {
   /** Region of the VPC (used in names; resources use the component's provider). */
@@ -55,14 +55,9 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
       { parent: this },
     );
-    this.availabilityZones = zones.names.apply((names) => {
-      if (names.length < azCount) {
-        throw new Error(
-          `azCount: ${azCount} AZs requested but ${args.region} has only ${names.length} available (${names.join(", ")}); lower azCount`,
-        );
-      }
-      return names.slice(0, azCount);
-    });
+    this.availabilityZones = zones.names.apply((names) =>
+      selectAvailabilityZones(args.region, names, azCount),
+    );
 
     const vpc = new aws.ec2.Vpc(
       `${name}-vpc`,
@@ -119,7 +114,13 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       );
     });
 
-    const natGatewayIds = this.createNatGateways(name, natGateways, publicSubnets, internetGateway, tagName);
+    const natGatewayIds = this.createNatGateways(
+      name,
+      natGateways,
+      publicSubnets,
+      internetGateway,
+      tagName,
+    );
 
     // One route table per AZ and tier, so per-AZ NAT and peering routes stay independent.
     const privateRouteTables = privateSubnets.map((subnet, azIndex) => {

@@ -54,3 +54,21 @@ export function planSubnets(vpcCidr: string, azCount: number): PlannedSubnet[] {
     })),
   );
 }
+
+/**
+ * The first `azCount` of the region's AZs. Runs at deploy time, on the AZ
+ * lookup's result, so a region with too few AZs fails with this message instead
+ * of an AWS error on a subnet.
+ */
+export function selectAvailabilityZones(
+  region: string,
+  available: readonly string[],
+  azCount: number,
+): string[] {
+  if (available.length < azCount) {
+    throw new Error(
+      `azCount: ${azCount} AZs requested but ${region} has only ${available.length} available (${available.join(", ")}); lower azCount`,
+    );
+  }
+  return available.slice(0, azCount);
+}

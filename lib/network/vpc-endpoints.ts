@@ -13,7 +13,13 @@ import { physicalName } from "../naming";
  * in other regions, and failover does not call it: health checks and DNS
  * failover run in Route 53's data plane.
  */
-export const INTERFACE_ENDPOINT_SERVICES = ["rds", "secretsmanager", "sqs", "sns", "monitoring"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "rds",
+  "secretsmanager",
+  "sqs",
+  "sns",
+  "monitoring",
+] as const;
 export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
 
 export interface VpcEndpointsArgs {

@@ -91,7 +91,13 @@ export function buildKeyPolicy(scope: KeyPolicyScope): aws.iam.PolicyDocument {
         Sid: "UseThroughListedServicesOnly",
         Effect: "Allow",
         Principal: { AWS: accountRoot },
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Action: [
+          "kms:Encrypt",
+          "kms:Decrypt",
+          "kms:ReEncrypt*",
+          "kms:GenerateDataKey*",
+          "kms:DescribeKey",
+        ],
         Resource: "*",
         Condition: {
           StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": viaServices },

@@ -31,18 +31,16 @@ export class RegionalKey extends pulumi.ComponentResource {
   constructor(name: string, args: RegionalKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:security:RegionalKey", name, {}, opts);
     const scope = { environmentSuffix: args.environmentSuffix, region: args.region };
-    const policy = pulumi
-      .all([args.accountId, args.partition])
-      .apply(([accountId, partition]) =>
-        JSON.stringify(
-          buildKeyPolicy({
-            accountId,
-            partition,
-            region: args.region,
-            logGroupNamePrefix: logGroupName("", scope),
-          }),
-        ),
-      );
+    const policy = pulumi.all([args.accountId, args.partition]).apply(([accountId, partition]) =>
+      JSON.stringify(
+        buildKeyPolicy({
+          accountId,
+          partition,
+          region: args.region,
+          logGroupNamePrefix: logGroupName("", scope),
+        }),
+      ),
+    );
 
     const key = new aws.kms.Key(
       `${name}-key`,

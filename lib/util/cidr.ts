@@ -61,9 +61,7 @@ export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
 export function subdivide(parent: Ipv4Cidr, newBits: number, index: number): Ipv4Cidr {
   const prefix = parent.prefix + newBits;
   if (prefix > 32 || index < 0 || index >= 2 ** newBits) {
-    throw new Error(
-      `cannot take block ${index} of ${formatCidr(parent)} split by ${newBits} bits`,
-    );
+    throw new Error(`cannot take block ${index} of ${formatCidr(parent)} split by ${newBits} bits`);
   }
   return { network: parent.network + index * blockSize(prefix), prefix };
 }

@@ -65,7 +65,7 @@ interface RegisterRequest {
   getRetainondelete(): boolean | undefined;
   getProtect(): boolean | undefined;
   getIgnorechangesList(): string[];
-  getObject(): unknown;
+  getObject(): Parameters<Pulumi["runtime"]["deserializeProperties"]>[0];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -78,14 +78,17 @@ interface Monitor {
 const providerUrnOf = (ref: string): string | undefined =>
   ref === "" ? undefined : ref.split("::").slice(0, -1).join("::");
 
-function resolve<T>(pulumi: Pulumi, value: unknown): Promise<T> {
-  return new Promise<T>((done) => {
-    pulumi.output(value).apply((resolved) => {
-      done(resolved as T);
+function resolve(pulumi: Pulumi, value: unknown): Promise<unknown> {
+  const output: PulumiModule.Output<unknown> = pulumi.output(value);
+  return new Promise<unknown>((done) => {
+    output.apply((resolved: unknown) => {
+      done(resolved);
       return resolved;
     });
   });
 }
+
+const stringOf = (value: unknown): string => (typeof value === "string" ? value : "");
 
 /**
  * Runs the real program (index.ts) under pulumi mocks with the given config
@@ -120,16 +123,17 @@ export async function runProgram(config: Record<string, unknown>): Promise<Progr
     void runtime.setMocks(
       {
         newResource: (args) => {
+          const inputs = args.inputs as Record<string, unknown>;
           const region =
             args.type === "pulumi:providers:aws"
-              ? String(args.inputs.region ?? "")
+              ? stringOf(inputs.region)
               : regionOfProviderRef(args.provider);
           const id = `${args.name}-id`;
-          const name = physicalNameOf(args.name, args.inputs);
+          const name = physicalNameOf(args.name, inputs);
           return {
             id,
             state: {
-              ...args.inputs,
+              ...inputs,
               name,
               arn: fakeArn(args.type, name, id, region),
               keyId: id,
@@ -175,7 +179,7 @@ export async function runProgram(config: Record<string, unknown>): Promise<Progr
           const inputs = runtime.deserializeProperties(req.getObject()) as Record<string, unknown>;
           const urn = resp.getUrn();
           if (req.getType() === "pulumi:providers:aws") {
-            providerRegions.set(urn, String(inputs.region ?? ""));
+            providerRegions.set(urn, stringOf(inputs.region));
           }
           resources.push({
             urn,
@@ -214,7 +218,7 @@ export async function runProgram(config: Record<string, unknown>): Promise<Progr
 
   for (const resource of resources) {
     if (resource.type === "pulumi:providers:aws") {
-      resource.region = String(resource.inputs.region ?? "");
+      resource.region = stringOf(resource.inputs.region);
     } else if (resource.providerUrn !== undefined) {
       resource.region = providerRegions.get(resource.providerUrn) ?? "";
     }

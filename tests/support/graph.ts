@@ -1,0 +1,117 @@
+import { CapturedResource, ProgramRun } from "./mock-graph";
+
+/** Queries over a captured program run. Every finder fails loudly when nothing matches. */
+export class Graph {
+  private readonly byUrn: Map<string, CapturedResource>;
+
+  constructor(readonly run: ProgramRun) {
+    this.byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
+  }
+
+  get resources(): readonly CapturedResource[] {
+    return this.run.resources;
+  }
+
+  /** Custom (cloud) resources, not components, and not providers. */
+  get cloudResources(): CapturedResource[] {
+    return this.run.resources.filter(
+      (resource) => resource.custom && !resource.type.startsWith("pulumi:providers:"),
+    );
+  }
+
+  ofType(type: string): CapturedResource[] {
+    return this.run.resources.filter((resource) => resource.type === type);
+  }
+
+  one(type: string, name: string): CapturedResource {
+    const found = this.run.resources.find(
+      (resource) => resource.type === type && resource.name === name,
+    );
+    if (!found) {
+      throw new Error(`no ${type} named ${name} in the graph`);
+    }
+    return found;
+  }
+
+  urnOf(type: string, name: string): string {
+    return this.one(type, name).urn;
+  }
+
+  parentOf(resource: CapturedResource): CapturedResource | undefined {
+    return this.byUrn.get(resource.parent);
+  }
+
+  /** The resource's ancestors, nearest first. */
+  ancestorsOf(resource: CapturedResource): CapturedResource[] {
+    const chain: CapturedResource[] = [];
+    for (let parent = this.parentOf(resource); parent; parent = this.parentOf(parent)) {
+      chain.push(parent);
+    }
+    return chain;
+  }
+
+  /** Every resource below the first component of the given type. */
+  descendantsOfComponent(componentType: string): CapturedResource[] {
+    const component = this.ofType(componentType)[0];
+    if (!component) {
+      throw new Error(`no component ${componentType} in the graph`);
+    }
+    return this.run.resources.filter((resource) =>
+      this.ancestorsOf(resource).some((ancestor) => ancestor.urn === component.urn),
+    );
+  }
+
+  /** Inputs of the resource whose id the mock gave as `${logicalName}-id`. */
+  byId(id: unknown): CapturedResource {
+    const found = this.run.resources.find((resource) => `${resource.name}-id` === id);
+    if (!found) {
+      throw new Error(`no resource with id ${String(id)}`);
+    }
+    return found;
+  }
+
+  dependsOn(resource: CapturedResource, dependency: CapturedResource): boolean {
+    return resource.dependencies.includes(dependency.urn);
+  }
+}
+
+/** A string input, or a failure naming the resource and field. */
+export function str(resource: CapturedResource, field: string): string {
+  const value = resource.inputs[field];
+  if (typeof value !== "string") {
+    throw new Error(
+      `${resource.type} ${resource.name}: input ${field} is ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A JSON policy input, parsed. */
+export function policyOf(resource: CapturedResource, field = "policy"): PolicyDocument {
+  return JSON.parse(str(resource, field)) as PolicyDocument;
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: string;
+  Principal?: { AWS?: string | string[]; Service?: string | string[] };
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+export interface PolicyDocument {
+  Version: string;
+  Statement: PolicyStatement[];
+}
+
+export const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** A provider's defaultTags: provider inputs reach the engine JSON-encoded. */
+export function providerDefaultTags(provider: CapturedResource): Record<string, string> {
+  const raw = provider.inputs.defaultTags;
+  const parsed = (typeof raw === "string" ? JSON.parse(raw) : raw) as {
+    tags?: Record<string, string>;
+  };
+  return parsed.tags ?? {};
+}

@@ -1,0 +1,203 @@
+import { CONFIG_DEFAULTS, ConfigError, RawConfig, parseConfig } from "../../lib/config";
+import { providerDefaultTags } from "../support/graph";
+import { ProgramFailure, runProgram } from "../support/mock-graph";
+
+const problemsOf = (raw: RawConfig): readonly string[] => {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error("parseConfig accepted the config");
+};
+
+describe("parseConfig", () => {
+  it("applies the documented defaults to a config with only environmentSuffix", () => {
+    // GIVEN only the required key WHEN parsed THEN every default is the documented one
+    expect(parseConfig({ environmentSuffix: "dev" })).toEqual({
+      environmentSuffix: "dev",
+      primaryRegion: "us-east-1",
+      drRegion: "us-east-2",
+      primaryVpcCidr: "10.0.0.0/16",
+      drVpcCidr: "10.1.0.0/16",
+      azCount: 3,
+      natGateways: "none",
+      mode: "production",
+      tags: {},
+    });
+    expect(CONFIG_DEFAULTS.mode).toBe("production");
+  });
+
+  it("accepts every valid non-default value", () => {
+    const config = parseConfig({
+      environmentSuffix: "pr-123",
+      primaryRegion: "eu-west-1",
+      drRegion: "eu-central-1",
+      primaryVpcCidr: "172.16.0.0/20",
+      drVpcCidr: "192.168.0.0/24",
+      azCount: "4",
+      natGateways: "perAz",
+      mode: "test",
+      tags: { CostCenter: "payments" },
+    });
+    expect(config).toMatchObject({ azCount: 4, natGateways: "perAz", mode: "test" });
+    expect(config.tags).toEqual({ CostCenter: "payments" });
+  });
+
+  it.each<[string, RawConfig, string]>([
+    [
+      "missing suffix",
+      {},
+      "environmentSuffix: is required; set it with `pulumi config set environmentSuffix <suffix>` (lowercase letters, digits and inner hyphens, at most 16 characters)",
+    ],
+    [
+      "uppercase suffix",
+      { environmentSuffix: "Dev" },
+      'environmentSuffix: "Dev" has characters AWS names reject; use lowercase letters, digits and single inner hyphens (for example "dev" or "pr-123")',
+    ],
+    [
+      "suffix with a trailing hyphen (RDS rejects it)",
+      { environmentSuffix: "dev-" },
+      'environmentSuffix: "dev-" has characters AWS names reject; use lowercase letters, digits and single inner hyphens (for example "dev" or "pr-123")',
+    ],
+    [
+      "suffix too long for the tightest name",
+      { environmentSuffix: "abcdefghijklmnopq" },
+      'environmentSuffix: "abcdefghijklmnopq" is 17 characters; at most 16 are allowed so that every physical name fits its AWS length limit',
+    ],
+    [
+      "same regions",
+      { environmentSuffix: "dev", drRegion: "us-east-1" },
+      'drRegion: must differ from primaryRegion (both are "us-east-1"); a DR copy in the same region does not survive a regional outage',
+    ],
+    [
+      "invented region",
+      { environmentSuffix: "dev", drRegion: "us-middle-1" },
+      'drRegion: "us-middle-1" is not an AWS commercial region; use one of af-south-1, ap-east-1, ap-east-2, ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-south-1, ap-south-2, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-southeast-6, ap-southeast-7, ca-central-1, ca-west-1, eu-central-1, eu-central-2, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-2, eu-west-3, il-central-1, me-central-1, me-south-1, mx-central-1, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2',
+    ],
+    [
+      "malformed CIDR",
+      { environmentSuffix: "dev", primaryVpcCidr: "10.0.0.0" },
+      'primaryVpcCidr: "10.0.0.0" is not an IPv4 CIDR block; use the form 10.0.0.0/16',
+    ],
+    [
+      "octet out of range",
+      { environmentSuffix: "dev", primaryVpcCidr: "10.300.0.0/16" },
+      'primaryVpcCidr: "10.300.0.0/16" is not an IPv4 CIDR block; use the form 10.0.0.0/16',
+    ],
+    [
+      "host bits set",
+      { environmentSuffix: "dev", primaryVpcCidr: "10.0.1.0/16" },
+      'primaryVpcCidr: "10.0.1.0/16" has host bits set; use the network address 10.0.0.0/16',
+    ],
+    [
+      "larger than a VPC may be",
+      { environmentSuffix: "dev", primaryVpcCidr: "10.0.0.0/15" },
+      'primaryVpcCidr: "10.0.0.0/15" is larger than AWS allows for a VPC; use a prefix from /16 to /24',
+    ],
+    [
+      "too small for the subnets",
+      { environmentSuffix: "dev", drVpcCidr: "10.1.0.0/25" },
+      'drVpcCidr: "10.1.0.0/25" is too small for the subnets: the VPC is cut into 16 subnet slots, which must be /28 (AWS\'s smallest subnet) or larger; use a prefix from /16 to /24',
+    ],
+    [
+      "public range",
+      { environmentSuffix: "dev", drVpcCidr: "8.8.0.0/16" },
+      'drVpcCidr: "8.8.0.0/16" is not a private (RFC 1918) range; use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
+    ],
+    [
+      "overlapping CIDRs",
+      { environmentSuffix: "dev", primaryVpcCidr: "10.0.0.0/16", drVpcCidr: "10.0.128.0/20" },
+      'drVpcCidr: "10.0.128.0/20" overlaps primaryVpcCidr "10.0.0.0/16"; VPC peering needs non-overlapping blocks',
+    ],
+    [
+      "azCount below Aurora's minimum",
+      { environmentSuffix: "dev", azCount: "1" },
+      'azCount: "1" is not allowed; use a whole number from 2 (Aurora needs two AZs) to 4',
+    ],
+    [
+      "azCount above the slot layout",
+      { environmentSuffix: "dev", azCount: "5" },
+      'azCount: "5" is not allowed; use a whole number from 2 (Aurora needs two AZs) to 4',
+    ],
+    [
+      "azCount not a whole number",
+      { environmentSuffix: "dev", azCount: "2.5" },
+      'azCount: "2.5" is not allowed; use a whole number from 2 (Aurora needs two AZs) to 4',
+    ],
+    [
+      "unknown NAT mode",
+      { environmentSuffix: "dev", natGateways: "two" },
+      'natGateways: "two" is not allowed; use one of none, single, perAz',
+    ],
+    [
+      "unknown mode",
+      { environmentSuffix: "dev", mode: "prod" },
+      'mode: "prod" is not allowed; use one of test, production',
+    ],
+    [
+      "tags not a map",
+      { environmentSuffix: "dev", tags: "team=payments" },
+      "tags: \"team=payments\" is not a map; set entries with `pulumi config set --path 'tags.<Key>' <value>`",
+    ],
+    [
+      "reserved tag prefix",
+      { environmentSuffix: "dev", tags: { "aws:owner": "me" } },
+      'tags.aws:owner: the key is not allowed; tag keys are 1-128 characters and must not start with "aws:"',
+    ],
+    [
+      "non-string tag value",
+      { environmentSuffix: "dev", tags: { Tier: 1 } },
+      "tags.Tier: 1 is not a string; tag values must be strings",
+    ],
+  ])(
+    "rejects %s with a message naming the key, value and what is allowed",
+    (_case, raw, message) => {
+      expect(problemsOf(raw)).toEqual([message]);
+    },
+  );
+
+  it("reports every problem at once, one per line", () => {
+    const problems = problemsOf({ environmentSuffix: "Dev", azCount: "9", mode: "prod" });
+    expect(problems).toHaveLength(3);
+    expect(() => parseConfig({ environmentSuffix: "Dev", azCount: "9", mode: "prod" })).toThrow(
+      `Invalid tap-dr configuration:\n  - ${problems.join("\n  - ")}`,
+    );
+  });
+});
+
+describe("the program with bad config", () => {
+  it("fails before registering any resource and names the bad key", async () => {
+    // GIVEN overlapping VPC CIDRs WHEN the real program runs THEN it throws before any registration
+    const failure = await runProgram({
+      environmentSuffix: "dev",
+      primaryVpcCidr: "10.0.0.0/16",
+      drVpcCidr: "10.0.0.0/16",
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ProgramFailure);
+    const programFailure = failure as ProgramFailure;
+    expect(programFailure.message).toContain('drVpcCidr: "10.0.0.0/16" overlaps primaryVpcCidr');
+    expect(programFailure.resources).toHaveLength(0);
+  });
+
+  it("reads tags set with --path as a map", async () => {
+    const run = await runProgram({ environmentSuffix: "dev", tags: { CostCenter: "payments" } });
+    const providers = run.resources.filter((resource) => resource.type === "pulumi:providers:aws");
+    expect(providers.length).toBeGreaterThan(0);
+    for (const provider of providers) {
+      expect(providerDefaultTags(provider)).toEqual({
+        Project: "tap-dr",
+        Environment: "dev",
+        StackMode: "production",
+        ManagedBy: "pulumi",
+        CostCenter: "payments",
+      });
+    }
+  });
+});

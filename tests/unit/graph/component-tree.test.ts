@@ -1,0 +1,75 @@
+import { Graph } from "../../support/graph";
+import { runProgram } from "../../support/mock-graph";
+
+const CONFIG = { environmentSuffix: "dev", primaryRegion: "eu-west-1", drRegion: "eu-central-1" };
+let graph: Graph;
+
+beforeAll(async () => {
+  graph = new Graph(await runProgram(CONFIG));
+});
+
+describe("component tree", () => {
+  it("has one TapStack whose children are PrimaryRegion, DrRegion and GlobalResources", () => {
+    const [root] = graph.ofType("tap:index:TapStack");
+    expect(graph.ofType("tap:index:TapStack")).toHaveLength(1);
+    const children = graph.resources
+      .filter((resource) => resource.parent === root.urn)
+      .map((resource) => resource.type)
+      .sort();
+    expect(children).toEqual([
+      "tap:global:GlobalResources",
+      "tap:region:DrRegion",
+      "tap:region:PrimaryRegion",
+    ]);
+  });
+
+  it("gives each region component its own provider in its own region", () => {
+    const regionOfOwnProvider = (componentType: string): string[] => {
+      const [component] = graph.ofType(componentType);
+      return graph
+        .ofType("pulumi:providers:aws")
+        .filter((provider) => provider.parent === component.urn)
+        .map((provider) => provider.region);
+    };
+    expect(regionOfOwnProvider("tap:region:PrimaryRegion")).toEqual(["eu-west-1"]);
+    expect(regionOfOwnProvider("tap:region:DrRegion")).toEqual(["eu-central-1"]);
+    expect(regionOfOwnProvider("tap:global:GlobalResources").sort()).toEqual([
+      "eu-central-1",
+      "eu-west-1",
+    ]);
+  });
+
+  it("creates no cloud resource on the ambient (default) provider", () => {
+    const ambient = graph.cloudResources.filter((resource) => resource.region === "");
+    expect(ambient.map((resource) => `${resource.type} ${resource.name}`)).toEqual([]);
+    expect(graph.cloudResources.length).toBeGreaterThan(100);
+  });
+
+  it.each([
+    ["tap:region:PrimaryRegion", "eu-west-1"],
+    ["tap:region:DrRegion", "eu-central-1"],
+  ])("puts every cloud resource under %s in %s", (componentType, region) => {
+    const resources = graph.descendantsOfComponent(componentType).filter((r) => r.custom);
+    expect(resources.length).toBeGreaterThan(40);
+    const elsewhere = resources.filter((resource) => resource.region !== region);
+    expect(elsewhere.map((resource) => `${resource.name} in ${resource.region}`)).toEqual([]);
+  });
+
+  it("runs every lookup through a regional provider, and the AZ lookup once in each region", () => {
+    expect(graph.run.lookups.filter((lookup) => lookup.region === "")).toEqual([]);
+    const azLookups = graph.run.lookups
+      .filter((lookup) => lookup.token === "aws:index/getAvailabilityZones:getAvailabilityZones")
+      .map((lookup) => lookup.region)
+      .sort();
+    expect(azLookups).toEqual(["eu-central-1", "eu-west-1"]);
+  });
+
+  it("builds both regions from the same building blocks (one implementation)", () => {
+    const blockTypes = (componentType: string) =>
+      graph
+        .descendantsOfComponent(componentType)
+        .map((resource) => resource.type)
+        .sort();
+    expect(blockTypes("tap:region:DrRegion")).toEqual(blockTypes("tap:region:PrimaryRegion"));
+  });
+});

@@ -1,0 +1,80 @@
+import { KEY_USER_SERVICES, buildKeyPolicy } from "../../lib/security/key-policy";
+import { PolicyStatement, asArray } from "../support/graph";
+
+const policy = buildKeyPolicy({
+  accountId: "111122223333",
+  partition: "aws",
+  region: "eu-west-1",
+  logGroupNamePrefix: "/tap/dev/",
+});
+const statements = policy.Statement as PolicyStatement[];
+const bySid = (sid: string): PolicyStatement => {
+  const found = statements.find((statement) => statement.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid}`);
+  return found;
+};
+
+describe("regional key policy", () => {
+  it("lets the account administer the key (no lockout) without using it for crypto directly", () => {
+    const admin = bySid("KeyAdministrationByAccount");
+    expect(admin.Principal).toEqual({ AWS: "arn:aws:iam::111122223333:root" });
+    expect(asArray(admin.Action)).toEqual(
+      expect.arrayContaining(["kms:Put*", "kms:ScheduleKeyDeletion", "kms:Enable*"]),
+    );
+    for (const action of asArray(admin.Action)) {
+      expect(action).not.toMatch(/^kms:(Encrypt|Decrypt|ReEncrypt|GenerateDataKey|\*)/);
+    }
+  });
+
+  it("lets CloudWatch Logs of the key's own region use it, only for the stack's log groups", () => {
+    const logs = bySid("CloudWatchLogsForStackLogGroups");
+    expect(logs.Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
+    expect(logs.Condition).toEqual({
+      ArnLike: {
+        "kms:EncryptionContext:aws:logs:arn":
+          "arn:aws:logs:eu-west-1:111122223333:log-group:/tap/dev/*",
+      },
+    });
+  });
+
+  it("lets in exactly the services that use it, each through this region's endpoint", () => {
+    const expectedViaServices = [
+      "sns.eu-west-1.amazonaws.com",
+      "sqs.eu-west-1.amazonaws.com",
+      "s3.eu-west-1.amazonaws.com",
+      "rds.eu-west-1.amazonaws.com",
+      "dynamodb.eu-west-1.amazonaws.com",
+      "backup.eu-west-1.amazonaws.com",
+      "secretsmanager.eu-west-1.amazonaws.com",
+      "lambda.eu-west-1.amazonaws.com",
+    ];
+    expect(KEY_USER_SERVICES).toHaveLength(expectedViaServices.length);
+    for (const sid of ["UseThroughListedServicesOnly", "GrantsForAwsResourcesOfListedServices"]) {
+      const statement = bySid(sid);
+      expect(statement.Principal).toEqual({ AWS: "arn:aws:iam::111122223333:root" });
+      expect(statement.Condition?.StringEquals).toEqual({
+        "kms:CallerAccount": "111122223333",
+        "kms:ViaService": expectedViaServices,
+      });
+    }
+    expect(bySid("GrantsForAwsResourcesOfListedServices").Condition?.Bool).toEqual({
+      "kms:GrantIsForAWSResource": "true",
+    });
+  });
+
+  it("lets alarm and SNS publishers encrypt only on behalf of this account", () => {
+    const publishers = bySid("ServicePublishersToEncryptedTopicsAndQueues");
+    expect(publishers.Principal).toEqual({
+      Service: ["cloudwatch.amazonaws.com", "sns.amazonaws.com"],
+    });
+    expect(asArray(publishers.Action)).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    expect(publishers.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+  });
+
+  it("has no wildcard principal and no Deny that could lock the account out", () => {
+    for (const statement of statements) {
+      expect(statement.Effect).toBe("Allow");
+      expect(JSON.stringify(statement.Principal)).not.toContain('"*"');
+    }
+  });
+});

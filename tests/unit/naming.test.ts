@@ -1,0 +1,53 @@
+import {
+  MAX_ENVIRONMENT_SUFFIX_LENGTH,
+  kmsAliasName,
+  logGroupName,
+  physicalName,
+} from "../../lib/naming";
+import { AWS_COMMERCIAL_REGIONS, regionCode } from "../../lib/util/aws-regions";
+
+describe("regionCode", () => {
+  it.each([
+    ["us-east-1", "use1"],
+    ["us-east-2", "use2"],
+    ["eu-central-1", "euc1"],
+    ["ap-southeast-2", "apse2"],
+    ["ap-northeast-3", "apne3"],
+  ])("%s -> %s", (region, code) => {
+    expect(regionCode(region)).toBe(code);
+  });
+
+  it("gives every AWS commercial region a distinct code of at most 5 characters", () => {
+    // IAM names carry the code: two regions with one code would collide globally.
+    const codes = AWS_COMMERCIAL_REGIONS.map(regionCode);
+    expect(new Set(codes).size).toBe(AWS_COMMERCIAL_REGIONS.length);
+    expect(Math.max(...codes.map((code) => code.length))).toBe(5);
+  });
+
+  it("rejects a name that is not a region", () => {
+    expect(() => regionCode("useast1")).toThrow(
+      'region "useast1" is not an AWS region name of the form <geo>-<direction>-<number> (for example us-east-1)',
+    );
+  });
+});
+
+describe("physical names", () => {
+  const scope = { environmentSuffix: "dev", region: "us-east-2" };
+
+  it("puts project, suffix, purpose and region code in that order", () => {
+    expect(physicalName("iamRole", "flowlogs", scope)).toBe("tap-dev-flowlogs-use2");
+    expect(kmsAliasName("data", scope)).toBe("alias/tap-dev-data-use2");
+    expect(logGroupName("vpc-flow-logs", scope)).toBe("/tap/dev/vpc-flow-logs");
+  });
+
+  it("throws with the name, its length and the limit when a name is over its AWS limit", () => {
+    const longPurpose = "x".repeat(60);
+    expect(() => physicalName("iamRole", longPurpose, scope)).toThrow(
+      `iamRole name "tap-dev-${longPurpose}-use2" is 73 characters; AWS allows at most 64`,
+    );
+  });
+
+  it("allows a 16-character suffix", () => {
+    expect(MAX_ENVIRONMENT_SUFFIX_LENGTH).toBe(16);
+  });
+});
