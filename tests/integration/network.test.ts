@@ -1,0 +1,127 @@
+import {
+  DescribeFlowLogsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import { StackOutputs, describeLive } from "./stack-outputs";
+
+type Side = "primary" | "dr";
+
+describeLive("deployed network", (outputs: StackOutputs) => {
+  const regionOf = (side: Side) => outputs.text(side === "primary" ? "primaryRegion" : "drRegion");
+  const ec2 = (side: Side) => new EC2Client({ region: regionOf(side) });
+  const peerOf = (side: Side): Side => (side === "primary" ? "dr" : "primary");
+  const key = <S extends string>(side: Side, suffix: S) => `${side}${suffix}` as const;
+
+  it.each<Side>(["primary", "dr"])(
+    "has the %s VPC in its region with its CIDR and DNS on",
+    async (side) => {
+      const vpcId = outputs.text(key(side, "VpcId"));
+      const { Vpcs } = await ec2(side).send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+      expect(Vpcs?.[0]?.CidrBlock).toBe(outputs.text(key(side, "VpcCidr")));
+      const hostnames = await ec2(side).send(
+        new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: "enableDnsHostnames" }),
+      );
+      expect(hostnames.EnableDnsHostnames?.Value).toBe(true);
+    },
+  );
+
+  it.each<Side>(["primary", "dr"])(
+    "spreads each %s tier across distinct AZs; only public subnets map public IPs",
+    async (side) => {
+      for (const tier of ["Public", "Private", "Isolated"] as const) {
+        const ids = outputs.list(key(side, `${tier}SubnetIds`));
+        const { Subnets = [] } = await ec2(side).send(
+          new DescribeSubnetsCommand({ SubnetIds: ids }),
+        );
+        expect(Subnets).toHaveLength(ids.length);
+        expect(new Set(Subnets.map((subnet) => subnet.AvailabilityZone)).size).toBe(ids.length);
+        for (const subnet of Subnets) {
+          expect(subnet.MapPublicIpOnLaunch).toBe(tier === "Public");
+        }
+      }
+    },
+  );
+
+  it("has an active peering from the primary VPC to the DR VPC with DNS resolution both ways", async () => {
+    const { VpcPeeringConnections = [] } = await ec2("primary").send(
+      new DescribeVpcPeeringConnectionsCommand({
+        VpcPeeringConnectionIds: [outputs.text("vpcPeeringConnectionId")],
+      }),
+    );
+    const [peering] = VpcPeeringConnections;
+    expect(peering?.Status?.Code).toBe("active");
+    expect(peering?.RequesterVpcInfo?.VpcId).toBe(outputs.text("primaryVpcId"));
+    expect(peering?.RequesterVpcInfo?.Region).toBe(regionOf("primary"));
+    expect(peering?.AccepterVpcInfo?.VpcId).toBe(outputs.text("drVpcId"));
+    expect(peering?.AccepterVpcInfo?.Region).toBe(regionOf("dr"));
+    expect(peering?.RequesterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc).toBe(true);
+    expect(peering?.AccepterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc).toBe(true);
+  });
+
+  it.each<Side>(["primary", "dr"])(
+    "routes the peer CIDR over the peering from every %s private and isolated subnet",
+    async (side) => {
+      const subnetIds = [
+        ...outputs.list(key(side, "PrivateSubnetIds")),
+        ...outputs.list(key(side, "IsolatedSubnetIds")),
+      ];
+      const { RouteTables = [] } = await ec2(side).send(
+        new DescribeRouteTablesCommand({
+          Filters: [{ Name: "association.subnet-id", Values: subnetIds }],
+        }),
+      );
+      const associated = RouteTables.flatMap((table) => table.Associations ?? []).map(
+        (a) => a.SubnetId,
+      );
+      expect(associated.sort()).toEqual([...subnetIds].sort());
+      const peerCidr = outputs.text(key(peerOf(side), "VpcCidr"));
+      for (const table of RouteTables) {
+        const route = table.Routes?.find((r) => r.DestinationCidrBlock === peerCidr);
+        expect(route?.VpcPeeringConnectionId).toBe(outputs.text("vpcPeeringConnectionId"));
+        expect(route?.State).toBe("active");
+        expect(
+          table.Routes?.some(
+            (r) => r.DestinationCidrBlock === "0.0.0.0/0" && r.GatewayId?.startsWith("igw-"),
+          ),
+        ).toBe(false);
+      }
+    },
+  );
+
+  it.each<Side>(["primary", "dr"])(
+    "leaves the %s default security group without rules",
+    async (side) => {
+      const { SecurityGroups = [] } = await ec2(side).send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: "vpc-id", Values: [outputs.text(key(side, "VpcId"))] },
+            { Name: "group-name", Values: ["default"] },
+          ],
+        }),
+      );
+      expect(SecurityGroups).toHaveLength(1);
+      expect(SecurityGroups[0].IpPermissions).toEqual([]);
+      expect(SecurityGroups[0].IpPermissionsEgress).toEqual([]);
+    },
+  );
+
+  it.each<Side>(["primary", "dr"])(
+    "delivers %s flow logs to the stack's log group",
+    async (side) => {
+      const { FlowLogs = [] } = await ec2(side).send(
+        new DescribeFlowLogsCommand({
+          Filter: [{ Name: "resource-id", Values: [outputs.text(key(side, "VpcId"))] }],
+        }),
+      );
+      expect(
+        FlowLogs.map((log) => [log.FlowLogStatus, log.LogGroupName, log.TrafficType]),
+      ).toContainEqual(["ACTIVE", outputs.text(key(side, "FlowLogGroupName")), "ALL"]);
+    },
+  );
+});

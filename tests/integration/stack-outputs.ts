@@ -1,0 +1,82 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Where CI (or a person) writes `pulumi stack output --json`. */
+export const OUTPUTS_FILE = join(__dirname, "..", "..", "cfn-outputs", "flat-outputs.json");
+
+/**
+ * Every stack output the integration tests read. The unit test
+ * tests/unit/graph/outputs-contract.test.ts proves index.ts exports each one.
+ */
+export const STACK_OUTPUT_KEYS = [
+  "environmentSuffix",
+  "primaryRegion",
+  "drRegion",
+  "primaryVpcId",
+  "primaryVpcCidr",
+  "primaryPublicSubnetIds",
+  "primaryPrivateSubnetIds",
+  "primaryIsolatedSubnetIds",
+  "primaryKmsKeyArn",
+  "primaryKmsKeyAlias",
+  "primaryFlowLogGroupName",
+  "drVpcId",
+  "drVpcCidr",
+  "drPublicSubnetIds",
+  "drPrivateSubnetIds",
+  "drIsolatedSubnetIds",
+  "drKmsKeyArn",
+  "drKmsKeyAlias",
+  "drFlowLogGroupName",
+  "vpcPeeringConnectionId",
+] as const;
+export type StackOutputKey = (typeof STACK_OUTPUT_KEYS)[number];
+
+export class StackOutputs {
+  constructor(private readonly values: Record<string, unknown>) {}
+
+  text(key: StackOutputKey): string {
+    const value = this.values[key];
+    if (typeof value !== "string" || value === "") {
+      throw new Error(`stack output ${key} is missing or not a string in ${OUTPUTS_FILE}`);
+    }
+    return value;
+  }
+
+  /** A list output: a JSON array, or a JSON array flattened to a string by some CI steps. */
+  list(key: StackOutputKey): string[] {
+    const raw = this.values[key];
+    const value: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+    if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+      throw new Error(`stack output ${key} is not a list of strings in ${OUTPUTS_FILE}`);
+    }
+    return value;
+  }
+}
+
+/** The deployed stack's outputs, or undefined when no stack was deployed for this run. */
+export function loadStackOutputs(): StackOutputs | undefined {
+  if (!existsSync(OUTPUTS_FILE)) {
+    return undefined;
+  }
+  return new StackOutputs(
+    JSON.parse(readFileSync(OUTPUTS_FILE, "utf8")) as Record<string, unknown>,
+  );
+}
+
+/**
+ * `describe` for tests against a deployed stack. Without the outputs file the
+ * block is skipped, and its title and a console line say why.
+ */
+export function describeLive(title: string, body: (outputs: StackOutputs) => void): void {
+  const outputs = loadStackOutputs();
+  if (outputs === undefined) {
+    const reason = `skipped: ${OUTPUTS_FILE} not found; deploy a stack and run \`pulumi stack output --json > cfn-outputs/flat-outputs.json\``;
+    console.info(`${title}: ${reason}`);
+    describe.skip(`${title} (${reason})`, () => {
+      it("needs a deployed stack", () => undefined);
+    });
+    return;
+  }
+  describe(title, () => body(outputs));
+}

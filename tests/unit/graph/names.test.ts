@@ -1,0 +1,61 @@
+import { AWS_NAME_RULES, TAG_VALUE_MAX } from "../../support/aws-name-limits";
+import { Graph } from "../../support/graph";
+import { runProgram } from "../../support/mock-graph";
+import { LONGEST_NAMES_CONFIG } from "../../support/stack-config";
+
+let graph: Graph;
+
+beforeAll(async () => {
+  // A 16-character suffix (the maximum) in the regions with the longest codes.
+  graph = new Graph(await runProgram(LONGEST_NAMES_CONFIG));
+});
+
+describe("physical names", () => {
+  it("covers every named resource type with an AWS rule (new types must add theirs)", () => {
+    const namedTypes = new Set(
+      graph.cloudResources
+        .filter((resource) => typeof resource.inputs.name === "string")
+        .map((resource) => resource.type),
+    );
+    expect([...namedTypes].sort()).toEqual(Object.keys(AWS_NAME_RULES).sort());
+  });
+
+  it("fits every name within its AWS limit and character set, at the longest suffix", () => {
+    const violations: string[] = [];
+    for (const resource of graph.cloudResources) {
+      for (const rule of AWS_NAME_RULES[resource.type] ?? []) {
+        const name = resource.inputs[rule.field];
+        if (typeof name !== "string" || name.length > rule.max || !rule.pattern.test(name)) {
+          violations.push(`${resource.type} ${rule.field}=${String(name)} (max ${rule.max})`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("puts environmentSuffix in every physical name", () => {
+    const named = graph.cloudResources.filter((r) => typeof r.inputs.name === "string");
+    // Every named type exists once per region at least.
+    expect(named.length).toBeGreaterThanOrEqual(Object.keys(AWS_NAME_RULES).length * 2);
+    for (const resource of named) {
+      expect(resource.inputs.name).toContain(LONGEST_NAMES_CONFIG.environmentSuffix);
+    }
+  });
+
+  it("gives IAM roles and policies names unique across both regions (IAM is global)", () => {
+    for (const type of ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"]) {
+      const names = graph.ofType(type).map((resource) => resource.inputs.name);
+      expect(names).toHaveLength(2);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  });
+
+  it("keeps every Name tag within the tag-value limit", () => {
+    for (const resource of graph.cloudResources) {
+      const tags = resource.inputs.tags as Record<string, string> | undefined;
+      if (tags?.Name !== undefined) {
+        expect(tags.Name.length).toBeLessThanOrEqual(TAG_VALUE_MAX);
+      }
+    }
+  });
+});
