@@ -33,10 +33,6 @@ export class Graph {
     return found;
   }
 
-  urnOf(type: string, name: string): string {
-    return this.one(type, name).urn;
-  }
-
   parentOf(resource: CapturedResource): CapturedResource | undefined {
     return this.byUrn.get(resource.parent);
   }

@@ -1,6 +1,3 @@
-/** Config for the common mock runs. Keys are the project's config keys without namespace. */
-export const BASE_CONFIG = { environmentSuffix: "dev", mode: "test" } as const;
-
 /** Regions whose codes are the longest (5 characters), with a 16-character suffix: the tightest names. */
 export const LONGEST_NAMES_CONFIG = {
   environmentSuffix: "abcdefgh-1234567",

@@ -1,9 +1,4 @@
-import {
-  MAX_ENVIRONMENT_SUFFIX_LENGTH,
-  kmsAliasName,
-  logGroupName,
-  physicalName,
-} from "../../lib/naming";
+import { kmsAliasName, logGroupName, physicalName } from "../../lib/naming";
 import { AWS_COMMERCIAL_REGIONS, regionCode } from "../../lib/util/aws-regions";
 
 describe("regionCode", () => {
@@ -45,9 +40,5 @@ describe("physical names", () => {
     expect(() => physicalName("iamRole", longPurpose, scope)).toThrow(
       `iamRole name "tap-dev-${longPurpose}-use2" is 73 characters; AWS allows at most 64`,
     );
-  });
-
-  it("allows a 16-character suffix", () => {
-    expect(MAX_ENVIRONMENT_SUFFIX_LENGTH).toBe(16);
   });
 });

@@ -1,3 +1,4 @@
+import { MAX_ENVIRONMENT_SUFFIX_LENGTH } from "../../../lib/naming";
 import { AWS_NAME_RULES, TAG_VALUE_MAX } from "../../support/aws-name-limits";
 import { Graph } from "../../support/graph";
 import { runProgram } from "../../support/mock-graph";
@@ -11,6 +12,11 @@ beforeAll(async () => {
 });
 
 describe("physical names", () => {
+  it("are checked at the longest suffix the config accepts", () => {
+    // If the allowed maximum grows, this run must grow with it or the limits below prove nothing.
+    expect(LONGEST_NAMES_CONFIG.environmentSuffix).toHaveLength(MAX_ENVIRONMENT_SUFFIX_LENGTH);
+  });
+
   it("covers every named resource type with an AWS rule (new types must add theirs)", () => {
     const namedTypes = new Set(
       graph.cloudResources
