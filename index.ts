@@ -34,3 +34,39 @@ export const drKmsKeyAlias = stack.dr.kmsKeyAlias;
 export const drFlowLogGroupName = stack.dr.flowLogGroupName;
 
 export const vpcPeeringConnectionId = stack.global.vpcPeeringConnectionId;
+
+// Data tier. The cluster endpoints are regional; the global writer endpoint
+// follows the writer across a switchover or failover.
+export const globalClusterIdentifier = stack.primary.globalClusterIdentifier;
+export const globalWriterEndpoint = stack.primary.globalWriterEndpoint;
+export const databaseSecretArn = stack.global.databaseSecretArn;
+export const drDatabaseSecretArn = stack.global.drDatabaseSecretArn;
+export const transactionTableName = stack.global.tableName;
+export const transactionTableReplicaRegions = stack.global.tableReplicaRegions;
+export const backupPlanId = stack.global.backupPlanId;
+
+export const primaryClusterArn = stack.primary.data.database.clusterArn;
+export const primaryClusterEndpoint = stack.primary.data.database.endpoint;
+export const primaryClusterReaderEndpoint = stack.primary.data.database.readerEndpoint;
+export const primaryTxlogsBucketName = stack.primary.data.buckets.txlogs.bucketName;
+export const primaryTxlogsBucketArn = stack.primary.data.buckets.txlogs.bucketArn;
+export const primaryDocumentsBucketName = stack.primary.data.buckets.documents.bucketName;
+export const primaryDocumentsBucketArn = stack.primary.data.buckets.documents.bucketArn;
+export const primaryAccessLogBucketName = stack.primary.data.accessLogBucketName;
+export const primaryReplicationRoleArn = stack.primary.data.replicationRoleArn;
+export const primaryQueueUrl = stack.primary.data.queues.queueUrl;
+export const primaryDeadLetterQueueUrl = stack.primary.data.queues.deadLetterQueueUrl;
+export const primaryBackupVaultName = stack.primary.data.backupVaultName;
+
+export const drClusterArn = stack.dr.data.database.clusterArn;
+export const drClusterEndpoint = stack.dr.data.database.endpoint;
+export const drClusterReaderEndpoint = stack.dr.data.database.readerEndpoint;
+export const drTxlogsBucketName = stack.dr.data.buckets.txlogs.bucketName;
+export const drTxlogsBucketArn = stack.dr.data.buckets.txlogs.bucketArn;
+export const drDocumentsBucketName = stack.dr.data.buckets.documents.bucketName;
+export const drDocumentsBucketArn = stack.dr.data.buckets.documents.bucketArn;
+export const drAccessLogBucketName = stack.dr.data.accessLogBucketName;
+export const drReplicationRoleArn = stack.dr.data.replicationRoleArn;
+export const drQueueUrl = stack.dr.data.queues.queueUrl;
+export const drDeadLetterQueueUrl = stack.dr.data.queues.deadLetterQueueUrl;
+export const drBackupVaultName = stack.dr.data.backupVaultName;

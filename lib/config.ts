@@ -16,6 +16,12 @@ import {
   isNetworkAligned,
   parseCidr,
 } from "./util/cidr";
+import {
+  BackupConfig,
+  DatabaseConfig,
+  RawDataTierConfig,
+  parseDataTierConfig,
+} from "./data/data-tier-config";
 
 /** NAT layout for the private (app) subnets. */
 export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
@@ -39,10 +45,14 @@ export interface TapConfig {
   readonly natGateways: NatGatewayMode;
   readonly mode: StackMode;
   readonly tags: Readonly<Record<string, string>>;
+  /** Aurora global database capacity, RPO and automated backups (lib/data/data-tier-config.ts). */
+  readonly database: DatabaseConfig;
+  /** AWS Backup plan retention. */
+  readonly backup: BackupConfig;
 }
 
 /** Raw values as the stack config holds them: strings, or a parsed object for tags. */
-export interface RawConfig {
+export interface RawConfig extends RawDataTierConfig {
   readonly environmentSuffix?: string;
   readonly primaryRegion?: string;
   readonly drRegion?: string;
@@ -235,6 +245,7 @@ export function parseConfig(raw: RawConfig): TapConfig {
   );
   const mode = oneOf("mode", raw.mode ?? CONFIG_DEFAULTS.mode, STACK_MODES, problems);
   const tags = checkTags(raw.tags, problems);
+  const { database, backup } = parseDataTierConfig(raw, problems);
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -249,6 +260,8 @@ export function parseConfig(raw: RawConfig): TapConfig {
     natGateways,
     mode,
     tags,
+    database,
+    backup,
   };
 }
 
@@ -264,6 +277,16 @@ export function loadConfig(config: pulumi.Config = new pulumi.Config()): TapConf
     natGateways: config.get("natGateways"),
     mode: config.get("mode"),
     tags: readTags(config),
+    dbCapacity: config.get("dbCapacity"),
+    dbInstanceClass: config.get("dbInstanceClass"),
+    dbMinAcu: config.get("dbMinAcu"),
+    dbMaxAcu: config.get("dbMaxAcu"),
+    primaryDbInstances: config.get("primaryDbInstances"),
+    drDbInstances: config.get("drDbInstances"),
+    dbRpoSeconds: config.get("dbRpoSeconds"),
+    dbBackupRetentionDays: config.get("dbBackupRetentionDays"),
+    backupDailyRetentionDays: config.get("backupDailyRetentionDays"),
+    backupHourlyRetentionDays: config.get("backupHourlyRetentionDays"),
   });
 }
 

@@ -1,13 +1,33 @@
 import * as pulumi from "@pulumi/pulumi";
+import { RegionalDataTier } from "./data/regional-data-tier";
 import { RegionalDeployment, RegionalDeploymentArgs } from "./region/regional-deployment";
 
 /** Args of the DR (standby) region. */
-export type DrRegionArgs = RegionalDeploymentArgs;
+export interface DrRegionArgs extends RegionalDeploymentArgs {
+  /**
+   * The global cluster to join, from PrimaryRegion; it resolves after the
+   * primary's writer instance exists.
+   */
+  readonly globalClusterIdentifier: pulumi.Input<string>;
+  /** The primary's region, the source of storage replication. */
+  readonly primaryRegion: string;
+}
 
-/** The DR region: the shared regional building blocks in the `dr` role. */
+/**
+ * The DR region: the shared regional building blocks in the `dr` role. Its
+ * cluster is a secondary of the global database, without credentials; with
+ * `drDbInstances` 0 it is headless (pilot light).
+ */
 export class DrRegion extends RegionalDeployment {
+  public readonly data: RegionalDataTier;
+
   constructor(name: string, args: DrRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:region:DrRegion", name, "dr", args, opts);
-    this.registerOutputs(this.regionalOutputs());
+    this.data = this.buildDataTier({
+      globalClusterIdentifier: args.globalClusterIdentifier,
+      sourceRegion: args.primaryRegion,
+      instanceCount: args.database.drInstances,
+    });
+    this.registerOutputs(this.regionalOutputs(this.data));
   }
 }

@@ -11,6 +11,19 @@ export interface ModeSettings {
    * loses data (keys that encrypt data, audit logs).
    */
   readonly retainDataOnDelete: boolean;
+  /** Deletion protection on the global cluster, clusters and DynamoDB table and its replica. */
+  readonly deletionProtection: boolean;
+  /** Take a final snapshot when an Aurora cluster is deleted. */
+  readonly finalSnapshot: boolean;
+  /**
+   * Let destroy empty what it deletes: buckets (all versions), backup vaults (recovery
+   * points) and the global cluster (its members).
+   */
+  readonly forceDestroy: boolean;
+  /** Days S3 keeps noncurrent object versions (overwritten or deleted data). */
+  readonly noncurrentVersionDays: number;
+  /** Secrets Manager recovery window; 0 deletes at once so a test stack can be recreated. */
+  readonly secretRecoveryWindowDays: number;
 }
 
 const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
@@ -18,11 +31,21 @@ const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
     kmsDeletionWindowDays: 7,
     auditLogRetentionDays: 7,
     retainDataOnDelete: false,
+    deletionProtection: false,
+    finalSnapshot: false,
+    forceDestroy: true,
+    noncurrentVersionDays: 7,
+    secretRecoveryWindowDays: 0,
   },
   production: {
     kmsDeletionWindowDays: 30,
     auditLogRetentionDays: 365,
     retainDataOnDelete: true,
+    deletionProtection: true,
+    finalSnapshot: true,
+    forceDestroy: false,
+    noncurrentVersionDays: 90,
+    secretRecoveryWindowDays: 30,
   },
 };
 

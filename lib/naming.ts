@@ -17,6 +17,20 @@ export const NAME_LIMITS = {
   securityGroup: 255,
   /** EC2 Name tag value: up to 256. */
   nameTag: 256,
+  /** RDS DB cluster, instance, global cluster and snapshot identifiers: 1-63. */
+  rdsIdentifier: 63,
+  /** RDS DB (cluster) parameter group and DB subnet group names: 1-255. */
+  rdsGroup: 255,
+  /** S3 bucket names: 3-63, globally unique. */
+  s3Bucket: 63,
+  /** SQS queue names: 1-80. */
+  sqsQueue: 80,
+  /** DynamoDB table names: 3-255. */
+  dynamoTable: 255,
+  /** AWS Backup vault and plan names: 2-50. */
+  backupVault: 50,
+  /** Secrets Manager secret names: 1-512. */
+  secret: 512,
 } as const;
 
 export type NamedKind = keyof typeof NAME_LIMITS;
@@ -64,6 +78,14 @@ export function physicalName(kind: NamedKind, purpose: string, scope: NameScope)
   return assertWithinLimit(kind, parts.join("-"));
 }
 
+/**
+ * S3 bucket names are global across all AWS accounts, so they carry the account
+ * ID as well: "tap-<suffix>-<purpose>-<account>-<region code>".
+ */
+export function bucketName(purpose: string, scope: NameScope, accountId: string): string {
+  return physicalName("s3Bucket", `${purpose}-${accountId}`, scope);
+}
+
 /** "alias/tap-<suffix>-<purpose>-<region code>". */
 export function kmsAliasName(purpose: string, scope: NameScope): string {
   return assertWithinLimit("kmsAlias", `alias/${physicalName("kmsAlias", purpose, scope)}`);
@@ -72,4 +94,14 @@ export function kmsAliasName(purpose: string, scope: NameScope): string {
 /** "/tap/<suffix>/<purpose>": log groups are regional, so no region code is needed. */
 export function logGroupName(purpose: string, scope: NameScope): string {
   return assertWithinLimit("logGroup", `/${PROJECT_PREFIX}/${scope.environmentSuffix}/${purpose}`);
+}
+
+/** Where RDS writes a cluster's exported logs; the name is fixed by RDS. */
+export function rdsClusterLogGroupName(clusterIdentifier: string, logType: string): string {
+  return assertWithinLimit("logGroup", `/aws/rds/cluster/${clusterIdentifier}/${logType}`);
+}
+
+/** Prefix of every RDS cluster log group of this stack: the key policy lets Logs use the key for them. */
+export function rdsClusterLogGroupPrefix(scope: NameScope): string {
+  return `/aws/rds/cluster/${PROJECT_PREFIX}-${scope.environmentSuffix}-`;
 }

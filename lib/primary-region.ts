@@ -1,13 +1,60 @@
 import * as pulumi from "@pulumi/pulumi";
+import { GlobalDatabase } from "./data/global-database";
+import { RegionalDataTier } from "./data/regional-data-tier";
+import { MasterCredentials } from "./data/aurora-cluster";
 import { RegionalDeployment, RegionalDeploymentArgs } from "./region/regional-deployment";
 
 /** Args of the primary (writer) region. */
 export type PrimaryRegionArgs = RegionalDeploymentArgs;
 
-/** The primary region: the shared regional building blocks in the `primary` role. */
+/**
+ * The primary region: the shared regional building blocks in the `primary`
+ * role. It creates the global cluster and owns the master credentials, and its
+ * cluster is the one that creates the database.
+ */
 export class PrimaryRegion extends RegionalDeployment {
+  public readonly data: RegionalDataTier;
+  /**
+   * The global cluster's identifier, resolved only once the primary's writer
+   * instance exists: a secondary that joins earlier fails with "MasterUsername
+   * must be provided", so the DR cluster's dependency on the writer rides on
+   * this Output.
+   */
+  public readonly globalClusterIdentifier: pulumi.Output<string>;
+  public readonly globalWriterEndpoint: pulumi.Output<string>;
+  /** For the replicated secret in GlobalResources. */
+  public readonly masterCredentials: MasterCredentials;
+
   constructor(name: string, args: PrimaryRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:region:PrimaryRegion", name, "primary", args, opts);
-    this.registerOutputs(this.regionalOutputs());
+    const globalDatabase = new GlobalDatabase(
+      `${name}-global-db`,
+      {
+        environmentSuffix: args.environmentSuffix,
+        deletionProtection: this.settings.deletionProtection,
+        forceDestroy: this.settings.forceDestroy,
+      },
+      this.childOptions,
+    );
+    this.masterCredentials = globalDatabase.masterCredentials;
+    this.data = this.buildDataTier({
+      globalClusterIdentifier: globalDatabase.globalClusterIdentifier,
+      masterCredentials: globalDatabase.masterCredentials,
+      instanceCount: args.database.primaryInstances,
+      // Only the primary's parameter group bounds the RPO: with two regions, a promoted
+      // DR cluster has no healthy secondary, and an RPO there would block every commit.
+      rpoSeconds: args.database.rpoSeconds,
+    });
+    const writer = this.data.database.instances[0];
+    this.globalClusterIdentifier = pulumi
+      .all([globalDatabase.globalClusterIdentifier, writer.id])
+      .apply(([identifier]) => identifier);
+    this.globalWriterEndpoint = globalDatabase.writerEndpoint;
+
+    this.registerOutputs({
+      ...this.regionalOutputs(this.data),
+      globalClusterIdentifier: this.globalClusterIdentifier,
+      globalWriterEndpoint: this.globalWriterEndpoint,
+    });
   }
 }

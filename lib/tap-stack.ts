@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TapConfig } from "./config";
 import { DrRegion } from "./dr-region";
-import { GlobalResources } from "./global-resources";
+import { GlobalResources, RegionEndpoint } from "./global-resources";
 import { PrimaryRegion } from "./primary-region";
 import { stackTags } from "./tags";
 
@@ -26,35 +26,57 @@ export class TapStack extends pulumi.ComponentResource {
       natGateways: args.natGateways,
       mode: args.mode,
       tags,
+      database: args.database,
     };
 
     this.primary = new PrimaryRegion(
       `${name}-primary`,
-      { ...shared, region: args.primaryRegion, vpcCidr: args.primaryVpcCidr },
+      {
+        ...shared,
+        region: args.primaryRegion,
+        vpcCidr: args.primaryVpcCidr,
+        peerVpcCidr: args.drVpcCidr,
+      },
       { parent: this },
     );
     this.dr = new DrRegion(
       `${name}-dr`,
-      { ...shared, region: args.drRegion, vpcCidr: args.drVpcCidr },
+      {
+        ...shared,
+        region: args.drRegion,
+        vpcCidr: args.drVpcCidr,
+        peerVpcCidr: args.primaryVpcCidr,
+        globalClusterIdentifier: this.primary.globalClusterIdentifier,
+        primaryRegion: args.primaryRegion,
+      },
       { parent: this },
     );
+    const endpointOf = (region: PrimaryRegion | DrRegion): RegionEndpoint => ({
+      region: region.region,
+      vpcId: region.vpcId,
+      vpcCidr: region.vpcCidr,
+      internalRouteTableIds: region.internalRouteTableIds,
+      kmsKeyArn: region.kmsKeyArn,
+      buckets: region.data.buckets,
+      replicationRoleArn: region.data.replicationRoleArn,
+      replicationRoleName: region.data.replicationRoleName,
+      backupVaultName: region.data.backupVaultName,
+      backupVaultArn: region.data.backupVaultArn,
+      clusterArn: region.data.database.clusterArn,
+    });
     this.global = new GlobalResources(
       `${name}-global`,
       {
         environmentSuffix: args.environmentSuffix,
+        mode: args.mode,
+        backup: args.backup,
         tags,
         primary: {
-          region: this.primary.region,
-          vpcId: this.primary.vpcId,
-          vpcCidr: this.primary.vpcCidr,
-          internalRouteTableIds: this.primary.internalRouteTableIds,
+          ...endpointOf(this.primary),
+          masterCredentials: this.primary.masterCredentials,
+          globalWriterEndpoint: this.primary.globalWriterEndpoint,
         },
-        dr: {
-          region: this.dr.region,
-          vpcId: this.dr.vpcId,
-          vpcCidr: this.dr.vpcCidr,
-          internalRouteTableIds: this.dr.internalRouteTableIds,
-        },
+        dr: endpointOf(this.dr),
       },
       { parent: this },
     );
@@ -63,6 +85,8 @@ export class TapStack extends pulumi.ComponentResource {
       primaryVpcId: this.primary.vpcId,
       drVpcId: this.dr.vpcId,
       vpcPeeringConnectionId: this.global.vpcPeeringConnectionId,
+      globalClusterIdentifier: this.primary.globalClusterIdentifier,
+      tableName: this.global.tableName,
     });
   }
 }

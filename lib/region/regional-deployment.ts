@@ -2,8 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NatGatewayMode, StackMode } from "../config";
 import { createRegionalProvider } from "../aws-provider";
-import { modeSettings } from "../modes";
+import { DatabaseConfig } from "../data/data-tier-config";
+import { DatabaseMembership, RegionalDataTier } from "../data/regional-data-tier";
+import { ModeSettings, modeSettings } from "../modes";
 import { RegionalNetwork } from "../network/regional-network";
+import { planSubnets } from "../network/subnet-layout";
 import { RegionalKey } from "../security/regional-key";
 
 /** The role a region plays at deploy time. After a failover the config swaps the regions. */
@@ -25,6 +28,10 @@ export interface RegionalDeploymentArgs {
   readonly mode?: StackMode;
   /** Stack-wide tags for the provider's defaultTags. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The other region's VPC CIDR: its app subnets may reach this region's database. */
+  readonly peerVpcCidr: string;
+  /** Aurora capacity, RPO and automated backups. */
+  readonly database: DatabaseConfig;
 }
 
 /**
@@ -50,6 +57,11 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
   protected readonly provider: aws.Provider;
   /** Options for children: parented here and bound to this region's provider. */
   protected readonly childOptions: pulumi.ComponentResourceOptions;
+  protected readonly settings: ModeSettings;
+  protected readonly accountId: pulumi.Output<string>;
+  protected readonly partition: pulumi.Output<string>;
+  private readonly args: RegionalDeploymentArgs;
+  private readonly componentName: string;
 
   protected constructor(
     type: string,
@@ -60,6 +72,9 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
   ) {
     super(type, name, {}, opts);
     const settings = modeSettings(args.mode ?? "production");
+    this.settings = settings;
+    this.args = args;
+    this.componentName = name;
     this.region = args.region;
     this.vpcCidr = args.vpcCidr;
     this.provider = createRegionalProvider(`${name}-aws`, args.region, args.tags ?? {}, this);
@@ -68,6 +83,8 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
     const lookupOptions = { parent: this, provider: this.provider };
     const accountId = aws.getCallerIdentityOutput({}, lookupOptions).accountId;
     const partition = aws.getPartitionOutput({}, lookupOptions).partition;
+    this.accountId = accountId;
+    this.partition = partition;
 
     const key = new RegionalKey(
       `${name}-kms`,
@@ -108,8 +125,41 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
     this.flowLogGroupName = network.flowLogGroupName;
   }
 
+  /**
+   * The region's stores, built the same way in both regions; the subclass says
+   * how its cluster belongs to the global database. The database admits the app
+   * subnets of this VPC and of the peer VPC (reached over the peering).
+   */
+  protected buildDataTier(membership: DatabaseMembership): RegionalDataTier {
+    const azCount = this.args.azCount ?? 3;
+    const appSubnetCidrs = (vpcCidr: string): string[] =>
+      planSubnets(vpcCidr, azCount)
+        .filter((subnet) => subnet.tier === "private")
+        .map((subnet) => subnet.cidr);
+    return new RegionalDataTier(
+      `${this.componentName}-data`,
+      {
+        region: this.region,
+        environmentSuffix: this.args.environmentSuffix,
+        kmsKeyArn: this.kmsKeyArn,
+        vpcId: this.vpcId,
+        isolatedSubnetIds: this.isolatedSubnetIds,
+        databaseClientCidrs: [
+          ...appSubnetCidrs(this.vpcCidr),
+          ...appSubnetCidrs(this.args.peerVpcCidr),
+        ],
+        database: this.args.database,
+        membership,
+        settings: this.settings,
+        accountId: this.accountId,
+        partition: this.partition,
+      },
+      this.childOptions,
+    );
+  }
+
   /** The outputs every region registers; subclasses add their role-specific ones. */
-  protected regionalOutputs(): pulumi.Inputs {
+  protected regionalOutputs(data: RegionalDataTier): pulumi.Inputs {
     return {
       region: this.region,
       vpcId: this.vpcId,
@@ -121,6 +171,16 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
       kmsKeyArn: this.kmsKeyArn,
       kmsKeyAlias: this.kmsKeyAlias,
       flowLogGroupName: this.flowLogGroupName,
+      clusterArn: data.database.clusterArn,
+      clusterEndpoint: data.database.endpoint,
+      clusterReaderEndpoint: data.database.readerEndpoint,
+      txlogsBucketName: data.buckets.txlogs.bucketName,
+      documentsBucketName: data.buckets.documents.bucketName,
+      accessLogBucketName: data.accessLogBucketName,
+      replicationRoleArn: data.replicationRoleArn,
+      queueUrl: data.queues.queueUrl,
+      deadLetterQueueUrl: data.queues.deadLetterQueueUrl,
+      backupVaultName: data.backupVaultName,
     };
   }
 }

@@ -50,8 +50,11 @@ export interface KeyPolicyScope {
   readonly partition: string;
   /** The key's region; the CloudWatch Logs principal and every kms:ViaService must be in it. */
   readonly region: string;
-  /** Log groups allowed to use the key, by name prefix, for example "/tap/dev/". */
-  readonly logGroupNamePrefix: string;
+  /**
+   * Log groups allowed to use the key, by name prefix: the stack's own ("/tap/dev/")
+   * and the ones AWS services write to under fixed names ("/aws/rds/cluster/tap-dev-").
+   */
+  readonly logGroupNamePrefixes: readonly string[];
 }
 
 /** The key policy of a regional customer-managed key. Pure, so it is tested statement by statement. */
@@ -83,7 +86,9 @@ export function buildKeyPolicy(scope: KeyPolicyScope): aws.iam.PolicyDocument {
         Resource: "*",
         Condition: {
           ArnLike: {
-            "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:${scope.logGroupNamePrefix}*`,
+            "kms:EncryptionContext:aws:logs:arn": scope.logGroupNamePrefixes.map(
+              (prefix) => `arn:${partition}:logs:${region}:${accountId}:log-group:${prefix}*`,
+            ),
           },
         },
       },

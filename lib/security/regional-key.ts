@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { kmsAliasName, logGroupName, physicalName } from "../naming";
+import { kmsAliasName, logGroupName, physicalName, rdsClusterLogGroupPrefix } from "../naming";
 import { buildKeyPolicy } from "./key-policy";
 
 export interface RegionalKeyArgs {
@@ -37,7 +37,7 @@ export class RegionalKey extends pulumi.ComponentResource {
           accountId,
           partition,
           region: args.region,
-          logGroupNamePrefix: logGroupName("", scope),
+          logGroupNamePrefixes: [logGroupName("", scope), rdsClusterLogGroupPrefix(scope)],
         }),
       ),
     );

@@ -1,15 +1,25 @@
 /**
  * AWS's own name rules, per resource type and input, kept apart from
  * lib/naming.ts so the program's names are checked against an independent
- * table. Sources: the API reference of each service (CreateRole RoleName,
- * PutRolePolicy PolicyName, CreateAlias AliasName, CreateLogGroup
- * logGroupName, CreateSecurityGroup GroupName, EC2 tag values).
+ * table. Sources: the API reference of each service (IAM CreateRole RoleName,
+ * PutRolePolicy PolicyName, KMS CreateAlias AliasName, Logs CreateLogGroup
+ * logGroupName, EC2 CreateSecurityGroup GroupName, EC2 tag values, RDS
+ * CreateDBCluster DBClusterIdentifier / CreateDBInstance DBInstanceIdentifier /
+ * CreateGlobalCluster / CreateDBClusterParameterGroup / CreateDBSubnetGroup,
+ * S3 bucket naming rules, SQS CreateQueue QueueName, DynamoDB CreateTable
+ * TableName, Backup CreateBackupVault / CreateBackupPlan / CreateBackupSelection,
+ * Secrets Manager CreateSecret Name).
  */
 export interface NameRule {
   readonly field: string;
   readonly max: number;
   readonly pattern: RegExp;
 }
+
+/** RDS identifiers: a letter first, then letters, digits and single hyphens, no hyphen last. */
+const RDS_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/;
+/** RDS parameter group names follow the identifier rule. */
+const RDS_PARAMETER_GROUP = RDS_IDENTIFIER;
 
 export const AWS_NAME_RULES: Readonly<Record<string, readonly NameRule[]>> = {
   "aws:iam/role:Role": [{ field: "name", max: 64, pattern: /^[\w+=,.@-]+$/ }],
@@ -19,6 +29,35 @@ export const AWS_NAME_RULES: Readonly<Record<string, readonly NameRule[]>> = {
   "aws:ec2/securityGroup:SecurityGroup": [
     { field: "name", max: 255, pattern: /^(?!sg-)[\w ._\-:/()#,@[\]+=&;{}!$*]+$/ },
   ],
+  "aws:rds/globalCluster:GlobalCluster": [
+    { field: "globalClusterIdentifier", max: 63, pattern: RDS_IDENTIFIER },
+  ],
+  "aws:rds/cluster:Cluster": [
+    { field: "clusterIdentifier", max: 63, pattern: RDS_IDENTIFIER },
+    { field: "finalSnapshotIdentifier", max: 255, pattern: RDS_IDENTIFIER },
+  ],
+  "aws:rds/clusterInstance:ClusterInstance": [
+    { field: "identifier", max: 63, pattern: RDS_IDENTIFIER },
+  ],
+  "aws:rds/clusterParameterGroup:ClusterParameterGroup": [
+    { field: "name", max: 255, pattern: RDS_PARAMETER_GROUP },
+  ],
+  "aws:rds/parameterGroup:ParameterGroup": [
+    { field: "name", max: 255, pattern: RDS_PARAMETER_GROUP },
+  ],
+  "aws:rds/subnetGroup:SubnetGroup": [
+    { field: "name", max: 255, pattern: /^(?!default$)[a-z0-9._ -]+$/ },
+  ],
+  // Lowercase letters, digits, dots and hyphens; a letter or digit at both ends.
+  "aws:s3/bucket:Bucket": [
+    { field: "bucket", max: 63, pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/ },
+  ],
+  "aws:sqs/queue:Queue": [{ field: "name", max: 80, pattern: /^[\w-]+$/ }],
+  "aws:dynamodb/table:Table": [{ field: "name", max: 255, pattern: /^[\w.-]{3,}$/ }],
+  "aws:backup/vault:Vault": [{ field: "name", max: 50, pattern: /^[\w-]{2,}$/ }],
+  "aws:backup/plan:Plan": [{ field: "name", max: 50, pattern: /^[\w.-]+$/ }],
+  "aws:backup/selection:Selection": [{ field: "name", max: 50, pattern: /^[\w.-]+$/ }],
+  "aws:secretsmanager/secret:Secret": [{ field: "name", max: 512, pattern: /^[\w/+=.@-]+$/ }],
 };
 
 /** EC2 and most services: tag values are at most 256 characters. */

@@ -1,3 +1,4 @@
+import { isCloudResource } from "./graph";
 import { CapturedResource } from "./mock-graph";
 
 export interface SummaryRow {
@@ -10,7 +11,7 @@ export interface SummaryRow {
 export function summarizeByTypeAndRegion(resources: readonly CapturedResource[]): SummaryRow[] {
   const counts = new Map<string, SummaryRow>();
   for (const resource of resources) {
-    if (!resource.custom || resource.type.startsWith("pulumi:providers:")) continue;
+    if (!isCloudResource(resource)) continue;
     const region = resource.region === "" ? "(ambient)" : resource.region;
     const key = `${resource.type}\u0000${region}`;
     const row = counts.get(key);

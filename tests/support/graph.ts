@@ -12,11 +12,12 @@ export class Graph {
     return this.run.resources;
   }
 
-  /** Custom (cloud) resources, not components, and not providers. */
+  /**
+   * AWS resources: not components, not providers, and not @pulumi/random
+   * values, which are computed by the engine and live in no region.
+   */
   get cloudResources(): CapturedResource[] {
-    return this.run.resources.filter(
-      (resource) => resource.custom && !resource.type.startsWith("pulumi:providers:"),
-    );
+    return this.run.resources.filter(isCloudResource);
   }
 
   ofType(type: string): CapturedResource[] {
@@ -70,6 +71,9 @@ export class Graph {
     return resource.dependencies.includes(dependency.urn);
   }
 }
+
+export const isCloudResource = (resource: CapturedResource): boolean =>
+  resource.custom && resource.type.startsWith("aws:");
 
 /** A string input, or a failure naming the resource and field. */
 export function str(resource: CapturedResource, field: string): string {

@@ -27,6 +27,17 @@ describe("parseConfig", () => {
       natGateways: "none",
       mode: "production",
       tags: {},
+      database: {
+        capacity: "serverless",
+        instanceClass: "db.r6g.large",
+        minAcu: 2,
+        maxAcu: 16,
+        primaryInstances: 2,
+        drInstances: 1,
+        rpoSeconds: undefined,
+        backupRetentionDays: 7,
+      },
+      backup: { dailyRetentionDays: 35, hourlyRetentionDays: 0 },
     });
     expect(CONFIG_DEFAULTS.mode).toBe("production");
   });

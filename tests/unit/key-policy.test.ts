@@ -5,7 +5,7 @@ const policy = buildKeyPolicy({
   accountId: "111122223333",
   partition: "aws",
   region: "eu-west-1",
-  logGroupNamePrefix: "/tap/dev/",
+  logGroupNamePrefixes: ["/tap/dev/", "/aws/rds/cluster/tap-dev-"],
 });
 const statements = policy.Statement as PolicyStatement[];
 const bySid = (sid: string): PolicyStatement => {
@@ -26,13 +26,15 @@ describe("regional key policy", () => {
     }
   });
 
-  it("lets CloudWatch Logs of the key's own region use it, only for the stack's log groups", () => {
+  it("lets CloudWatch Logs of the key's own region use it, only for the stack's and its RDS clusters' log groups", () => {
     const logs = bySid("CloudWatchLogsForStackLogGroups");
     expect(logs.Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
     expect(logs.Condition).toEqual({
       ArnLike: {
-        "kms:EncryptionContext:aws:logs:arn":
+        "kms:EncryptionContext:aws:logs:arn": [
           "arn:aws:logs:eu-west-1:111122223333:log-group:/tap/dev/*",
+          "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/rds/cluster/tap-dev-*",
+        ],
       },
     });
   });

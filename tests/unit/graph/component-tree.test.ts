@@ -1,7 +1,20 @@
 import { Graph } from "../../support/graph";
 import { runProgram } from "../../support/mock-graph";
 
-const CONFIG = { environmentSuffix: "dev", primaryRegion: "eu-west-1", drRegion: "eu-central-1" };
+// The same instance count in both regions, so only the primary's role shows in the comparison below.
+const CONFIG = {
+  environmentSuffix: "dev",
+  primaryRegion: "eu-west-1",
+  drRegion: "eu-central-1",
+  primaryDbInstances: "2",
+  drDbInstances: "2",
+};
+/** What only the primary role adds: the global cluster it creates and the master password it owns. */
+const PRIMARY_ONLY_TYPES = [
+  "tap:data:GlobalDatabase",
+  "aws:rds/globalCluster:GlobalCluster",
+  "random:index/randomPassword:RandomPassword",
+];
 let graph: Graph;
 
 beforeAll(async () => {
@@ -49,7 +62,9 @@ describe("component tree", () => {
     ["tap:region:PrimaryRegion", "eu-west-1"],
     ["tap:region:DrRegion", "eu-central-1"],
   ])("puts every cloud resource under %s in %s", (componentType, region) => {
-    const resources = graph.descendantsOfComponent(componentType).filter((r) => r.custom);
+    const resources = graph
+      .descendantsOfComponent(componentType)
+      .filter((r) => r.custom && !r.type.startsWith("random:"));
     expect(resources.length).toBeGreaterThan(40);
     const elsewhere = resources.filter((resource) => resource.region !== region);
     expect(elsewhere.map((resource) => `${resource.name} in ${resource.region}`)).toEqual([]);
@@ -69,7 +84,19 @@ describe("component tree", () => {
       graph
         .descendantsOfComponent(componentType)
         .map((resource) => resource.type)
+        .filter((type) => !PRIMARY_ONLY_TYPES.includes(type))
         .sort();
     expect(blockTypes("tap:region:DrRegion")).toEqual(blockTypes("tap:region:PrimaryRegion"));
+    expect(blockTypes("tap:region:DrRegion")).toContain("aws:rds/cluster:Cluster");
+  });
+
+  it("creates the global cluster and the master password in PrimaryRegion only", () => {
+    for (const type of PRIMARY_ONLY_TYPES) {
+      const [resource] = graph.ofType(type);
+      expect(graph.ofType(type)).toHaveLength(1);
+      expect(graph.ancestorsOf(resource).map((ancestor) => ancestor.type)).toContain(
+        "tap:region:PrimaryRegion",
+      );
+    }
   });
 });

@@ -18,12 +18,22 @@ describe("physical names", () => {
   });
 
   it("covers every named resource type with an AWS rule (new types must add theirs)", () => {
-    const namedTypes = new Set(
+    const withName = new Set(
       graph.cloudResources
         .filter((resource) => typeof resource.inputs.name === "string")
         .map((resource) => resource.type),
     );
-    expect([...namedTypes].sort()).toEqual(Object.keys(AWS_NAME_RULES).sort());
+    const ruled = Object.keys(AWS_NAME_RULES);
+    expect(ruled).toEqual(expect.arrayContaining([...withName]));
+    // And every rule is exercised: each ruled type is in the graph with its named input set.
+    for (const [type, rules] of Object.entries(AWS_NAME_RULES)) {
+      for (const rule of rules) {
+        expect([
+          type,
+          graph.ofType(type).some((r) => typeof r.inputs[rule.field] === "string"),
+        ]).toEqual([type, true]);
+      }
+    }
   });
 
   it("fits every name within its AWS limit and character set, at the longest suffix", () => {
@@ -40,19 +50,26 @@ describe("physical names", () => {
   });
 
   it("puts environmentSuffix in every physical name", () => {
-    const named = graph.cloudResources.filter((r) => typeof r.inputs.name === "string");
-    // Every named type exists once per region at least.
-    expect(named.length).toBeGreaterThanOrEqual(Object.keys(AWS_NAME_RULES).length * 2);
-    for (const resource of named) {
-      expect(resource.inputs.name).toContain(LONGEST_NAMES_CONFIG.environmentSuffix);
+    const names = graph.cloudResources.flatMap((resource) =>
+      (AWS_NAME_RULES[resource.type] ?? []).map((rule) => resource.inputs[rule.field]),
+    );
+    expect(names.length).toBeGreaterThan(Object.keys(AWS_NAME_RULES).length);
+    for (const name of names) {
+      expect(name).toContain(LONGEST_NAMES_CONFIG.environmentSuffix);
     }
   });
 
   it("gives IAM roles and policies names unique across both regions (IAM is global)", () => {
     for (const type of ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"]) {
       const names = graph.ofType(type).map((resource) => resource.inputs.name);
-      expect(names).toHaveLength(2);
+      expect(names.length).toBeGreaterThanOrEqual(2);
       expect(new Set(names).size).toBe(names.length);
+    }
+  });
+
+  it("gives buckets globally unique names: account and region in each", () => {
+    for (const bucket of graph.ofType("aws:s3/bucket:Bucket")) {
+      expect(bucket.inputs.bucket).toMatch(/-123456789012-(apse2|apne3)$/);
     }
   });
 

@@ -130,7 +130,9 @@ describe("regional network (defaults: 3 AZs, no NAT)", () => {
   });
 
   it("opens the endpoint security group to HTTPS from its own VPC only", () => {
-    const rules = graph.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+    const rules = graph
+      .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .filter((rule) => graph.byId(rule.inputs.securityGroupId).name.endsWith("-endpoints-sg"));
     expect(
       rules
         .map((rule) => [

@@ -1,0 +1,218 @@
+/**
+ * Config of the data tier: Aurora capacity per region, managed RPO, and backup
+ * retention. Validated here against the limits AWS enforces, so a bad value
+ * fails before `pulumi up` registers anything instead of half-way through.
+ */
+
+/** Aurora capacity: Serverless v2 (db.serverless) or provisioned memory-optimized instances. */
+export const DB_CAPACITY_MODES = ["serverless", "provisioned"] as const;
+export type DbCapacityMode = (typeof DB_CAPACITY_MODES)[number];
+
+export interface DatabaseConfig {
+  readonly capacity: DbCapacityMode;
+  /** Instance class when capacity is "provisioned" (memory-optimized: global databases reject db.t*). */
+  readonly instanceClass: string;
+  /** Serverless v2 range in Aurora capacity units (0.5 steps). */
+  readonly minAcu: number;
+  readonly maxAcu: number;
+  /** Instances in the primary cluster: the writer plus readers. */
+  readonly primaryInstances: number;
+  /** Instances in the DR cluster; 0 is a headless, storage-only secondary (pilot light). */
+  readonly drInstances: number;
+  /** Aurora managed RPO bound (rds.global_db_rpo) in seconds; undefined leaves it off. */
+  readonly rpoSeconds: number | undefined;
+  /** Aurora automated backup (PITR) retention in days. */
+  readonly backupRetentionDays: number;
+}
+
+export interface BackupConfig {
+  /** Days AWS Backup keeps daily recovery points, and their copies in the DR vault. */
+  readonly dailyRetentionDays: number;
+  /** Days hourly recovery points are kept; 0 turns the hourly rule off. */
+  readonly hourlyRetentionDays: number;
+}
+
+export interface RawDataTierConfig {
+  readonly dbCapacity?: string;
+  readonly dbInstanceClass?: string;
+  readonly dbMinAcu?: string;
+  readonly dbMaxAcu?: string;
+  readonly primaryDbInstances?: string;
+  readonly drDbInstances?: string;
+  readonly dbRpoSeconds?: string;
+  readonly dbBackupRetentionDays?: string;
+  readonly backupDailyRetentionDays?: string;
+  readonly backupHourlyRetentionDays?: string;
+}
+
+export const DATA_TIER_DEFAULTS = {
+  dbCapacity: "serverless",
+  dbInstanceClass: "db.r6g.large",
+  dbMinAcu: 2,
+  dbMaxAcu: 16,
+  primaryDbInstances: 2,
+  drDbInstances: 1,
+  dbBackupRetentionDays: 7,
+  backupDailyRetentionDays: 35,
+  backupHourlyRetentionDays: 0,
+} as const;
+
+/** Serverless v2 limits. A global database never auto-pauses, so 0 ACU is rejected. */
+export const MIN_ACU = 0.5;
+export const MAX_ACU = 256;
+/** An Aurora cluster holds a writer and up to 15 readers. */
+export const MAX_DB_INSTANCES = 16;
+/** rds.global_db_rpo bounds from the Aurora PostgreSQL docs. */
+export const MIN_RPO_SECONDS = 20;
+export const MAX_RPO_SECONDS = 2_147_483_647;
+/** Aurora BackupRetentionPeriod bounds. */
+export const MAX_DB_BACKUP_RETENTION_DAYS = 35;
+/** Hourly backups are for short-term recovery; longer copies come from the daily rule. */
+export const MAX_HOURLY_RETENTION_DAYS = 35;
+/** Ten years: the longest retention this stack offers for daily recovery points. */
+export const MAX_DAILY_RETENTION_DAYS = 3650;
+
+/**
+ * Memory-optimized Graviton and Intel classes Aurora PostgreSQL global databases accept.
+ * Burstable (db.t*) classes are not supported for global databases.
+ */
+const GLOBAL_DB_INSTANCE_CLASS = /^db\.(r5|r6g|r6i|r7g|r7i|r8g|x2g)\.(large|\d*xlarge)$/;
+
+function wholeNumber(
+  key: string,
+  value: string,
+  min: number,
+  max: number,
+  why: string,
+  problems: string[],
+): number | undefined {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+    problems.push(
+      `${key}: "${value}" is not allowed; use a whole number from ${min} to ${max}${why}`,
+    );
+    return undefined;
+  }
+  return parsed;
+}
+
+function acu(key: string, value: string, problems: string[]): number | undefined {
+  const parsed = Number(value);
+  if (
+    !/^\d+(\.\d+)?$/.test(value) ||
+    parsed < MIN_ACU ||
+    parsed > MAX_ACU ||
+    !Number.isInteger(parsed * 2)
+  ) {
+    problems.push(
+      `${key}: "${value}" is not allowed; use ${MIN_ACU} to ${MAX_ACU} ACU in steps of 0.5 (a global database never pauses, so 0 is not allowed)`,
+    );
+    return undefined;
+  }
+  return parsed;
+}
+
+/** Validates the data-tier keys, adding one line per problem; returns the config with defaults. */
+export function parseDataTierConfig(
+  raw: RawDataTierConfig,
+  problems: string[],
+): { database: DatabaseConfig; backup: BackupConfig } {
+  const d = DATA_TIER_DEFAULTS;
+  const capacityText = raw.dbCapacity ?? d.dbCapacity;
+  let capacity: DbCapacityMode = d.dbCapacity;
+  if ((DB_CAPACITY_MODES as readonly string[]).includes(capacityText)) {
+    capacity = capacityText as DbCapacityMode;
+  } else {
+    problems.push(
+      `dbCapacity: "${capacityText}" is not allowed; use one of ${DB_CAPACITY_MODES.join(", ")}`,
+    );
+  }
+
+  const instanceClass = raw.dbInstanceClass ?? d.dbInstanceClass;
+  if (!GLOBAL_DB_INSTANCE_CLASS.test(instanceClass)) {
+    problems.push(
+      `dbInstanceClass: "${instanceClass}" is not allowed; Aurora global databases need a memory-optimized class such as db.r6g.large, db.r7g.xlarge or db.r8g.2xlarge (db.t* is not supported)`,
+    );
+  }
+
+  const minAcu = acu("dbMinAcu", raw.dbMinAcu ?? String(d.dbMinAcu), problems);
+  const maxAcu = acu("dbMaxAcu", raw.dbMaxAcu ?? String(d.dbMaxAcu), problems);
+  if (minAcu !== undefined && maxAcu !== undefined && maxAcu < minAcu) {
+    problems.push(
+      `dbMaxAcu: "${maxAcu}" is below dbMinAcu "${minAcu}"; the maximum must be at least the minimum`,
+    );
+  }
+
+  const primaryInstances =
+    wholeNumber(
+      "primaryDbInstances",
+      raw.primaryDbInstances ?? String(d.primaryDbInstances),
+      1,
+      MAX_DB_INSTANCES,
+      " (the primary cluster needs its writer)",
+      problems,
+    ) ?? d.primaryDbInstances;
+  const drInstances =
+    wholeNumber(
+      "drDbInstances",
+      raw.drDbInstances ?? String(d.drDbInstances),
+      0,
+      MAX_DB_INSTANCES,
+      " (0 is a headless pilot-light secondary)",
+      problems,
+    ) ?? d.drDbInstances;
+
+  const rpoSeconds =
+    raw.dbRpoSeconds === undefined
+      ? undefined
+      : wholeNumber(
+          "dbRpoSeconds",
+          raw.dbRpoSeconds,
+          MIN_RPO_SECONDS,
+          MAX_RPO_SECONDS,
+          " (the range of rds.global_db_rpo); leave it unset to turn managed RPO off",
+          problems,
+        );
+
+  const backupRetentionDays =
+    wholeNumber(
+      "dbBackupRetentionDays",
+      raw.dbBackupRetentionDays ?? String(d.dbBackupRetentionDays),
+      1,
+      MAX_DB_BACKUP_RETENTION_DAYS,
+      " (Aurora's automated backup limit)",
+      problems,
+    ) ?? d.dbBackupRetentionDays;
+  const dailyRetentionDays =
+    wholeNumber(
+      "backupDailyRetentionDays",
+      raw.backupDailyRetentionDays ?? String(d.backupDailyRetentionDays),
+      1,
+      MAX_DAILY_RETENTION_DAYS,
+      "",
+      problems,
+    ) ?? d.backupDailyRetentionDays;
+  const hourlyRetentionDays =
+    wholeNumber(
+      "backupHourlyRetentionDays",
+      raw.backupHourlyRetentionDays ?? String(d.backupHourlyRetentionDays),
+      0,
+      MAX_HOURLY_RETENTION_DAYS,
+      " (0 turns hourly backups off)",
+      problems,
+    ) ?? d.backupHourlyRetentionDays;
+
+  return {
+    database: {
+      capacity,
+      instanceClass,
+      minAcu: minAcu ?? d.dbMinAcu,
+      maxAcu: maxAcu ?? d.dbMaxAcu,
+      primaryInstances,
+      drInstances,
+      rpoSeconds,
+      backupRetentionDays,
+    },
+    backup: { dailyRetentionDays, hourlyRetentionDays },
+  };
+}

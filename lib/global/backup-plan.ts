@@ -1,0 +1,122 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName } from "../naming";
+import { BackupConfig } from "../data/data-tier-config";
+import { serviceTrustPolicy } from "../security/iam-documents";
+
+/** 05:00 UTC daily, after the Aurora automated backup window (03:00-04:00). */
+export const DAILY_BACKUP_SCHEDULE = "cron(0 5 ? * * *)";
+export const HOURLY_BACKUP_SCHEDULE = "cron(0 * ? * * *)";
+/** Minutes a job may wait to start, and to finish, before AWS Backup marks it failed. */
+export const BACKUP_START_WINDOW_MINUTES = 60;
+export const BACKUP_COMPLETION_WINDOW_MINUTES = 360;
+
+export interface BackupPlanArgs {
+  readonly environmentSuffix: string;
+  readonly primaryRegion: string;
+  readonly backup: BackupConfig;
+  /** The primary region's vault, where the rules write. */
+  readonly vaultName: pulumi.Input<string>;
+  /** The DR region's vault: daily recovery points are copied there. */
+  readonly drVaultArn: pulumi.Input<string>;
+  /** What the plan protects: the primary Aurora cluster and the DynamoDB table. */
+  readonly resourceArns: pulumi.Input<string>[];
+  readonly accountId: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+  /** Provider of the primary region. */
+  readonly provider: aws.Provider;
+}
+
+/**
+ * AWS Backup in the primary region: daily recovery points copied to the DR
+ * vault (under the DR key), and optional hourly ones kept locally. It lives in
+ * GlobalResources because it needs the DR vault and the global table.
+ */
+export class BackupPlan extends pulumi.ComponentResource {
+  public readonly planId: pulumi.Output<string>;
+
+  constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tap:global:BackupPlan", name, {}, opts);
+    const child = { parent: this, provider: args.provider };
+    const scope = { environmentSuffix: args.environmentSuffix, region: args.primaryRegion };
+    const { dailyRetentionDays, hourlyRetentionDays } = args.backup;
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: physicalName("iamRole", "backup", scope),
+        description: "AWS Backup: back up and copy the transaction stores",
+        assumeRolePolicy: pulumi
+          .output(args.accountId)
+          .apply((accountId) =>
+            JSON.stringify(serviceTrustPolicy("backup.amazonaws.com", accountId)),
+          ),
+      },
+      child,
+    );
+    const attachments = [
+      "AWSBackupServiceRolePolicyForBackup",
+      "AWSBackupServiceRolePolicyForRestores",
+    ].map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-${policy}`,
+          {
+            role: role.name,
+            policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/service-role/${policy}`,
+          },
+          child,
+        ),
+    );
+
+    const plan = new aws.backup.Plan(
+      name,
+      {
+        name: physicalName("backupVault", "plan", scope),
+        rules: [
+          {
+            ruleName: "daily-with-dr-copy",
+            targetVaultName: args.vaultName,
+            schedule: DAILY_BACKUP_SCHEDULE,
+            startWindow: BACKUP_START_WINDOW_MINUTES,
+            completionWindow: BACKUP_COMPLETION_WINDOW_MINUTES,
+            lifecycle: { deleteAfter: dailyRetentionDays },
+            copyActions: [
+              {
+                destinationVaultArn: args.drVaultArn,
+                lifecycle: { deleteAfter: dailyRetentionDays },
+              },
+            ],
+          },
+          ...(hourlyRetentionDays > 0
+            ? [
+                {
+                  ruleName: "hourly",
+                  targetVaultName: args.vaultName,
+                  schedule: HOURLY_BACKUP_SCHEDULE,
+                  startWindow: BACKUP_START_WINDOW_MINUTES,
+                  completionWindow: BACKUP_START_WINDOW_MINUTES,
+                  lifecycle: { deleteAfter: hourlyRetentionDays },
+                },
+              ]
+            : []),
+        ],
+      },
+      child,
+    );
+    new aws.backup.Selection(
+      `${name}-selection`,
+      {
+        name: physicalName("backupVault", "stores", scope),
+        planId: plan.id,
+        iamRoleArn: role.arn,
+        resources: args.resourceArns,
+      },
+      // AWS Backup validates that it can assume the role and use its policies.
+      { ...child, dependsOn: attachments },
+    );
+
+    this.planId = plan.id;
+    this.registerOutputs({ planId: this.planId });
+  }
+}

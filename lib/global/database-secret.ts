@@ -1,0 +1,68 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName } from "../naming";
+import { MasterCredentials } from "../data/aurora-cluster";
+import { AURORA_PORT, DATABASE_NAME } from "../data/aurora-engine";
+
+export interface DatabaseSecretArgs {
+  readonly environmentSuffix: string;
+  readonly primaryRegion: string;
+  readonly drRegion: string;
+  readonly primaryKmsKeyArn: pulumi.Input<string>;
+  /** The replica is encrypted with the DR region's key, so it is readable with the primary region gone. */
+  readonly drKmsKeyArn: pulumi.Input<string>;
+  readonly credentials: MasterCredentials;
+  /** The global writer endpoint: the right host before and after a failover. */
+  readonly host: pulumi.Input<string>;
+  /** 0 deletes at once (test); 7-30 otherwise. */
+  readonly recoveryWindowInDays: number;
+}
+
+/**
+ * The master credentials in Secrets Manager, in the primary region with a
+ * replica in the DR region. It lives here, not in PrimaryRegion, because the
+ * replica needs the DR region's key, which exists only after DrRegion.
+ */
+export class DatabaseSecret extends pulumi.ComponentResource {
+  public readonly secretArn: pulumi.Output<string>;
+  /** Same name and random suffix, in the DR region. */
+  public readonly replicaSecretArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DatabaseSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tap:global:DatabaseSecret", name, {}, opts);
+    const secret = new aws.secretsmanager.Secret(
+      name,
+      {
+        // No region code: the replica in the DR region carries the same name.
+        name: physicalName("secret", "db-master", { environmentSuffix: args.environmentSuffix }),
+        description: "Master credentials of the Aurora global database",
+        kmsKeyId: args.primaryKmsKeyArn,
+        replicas: [{ region: args.drRegion, kmsKeyId: args.drKmsKeyArn }],
+        recoveryWindowInDays: args.recoveryWindowInDays,
+      },
+      { parent: this },
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-value`,
+      {
+        secretId: secret.id,
+        secretString: pulumi.all([args.credentials.password, args.host]).apply(([password, host]) =>
+          JSON.stringify({
+            engine: "postgres",
+            host,
+            port: AURORA_PORT,
+            dbname: DATABASE_NAME,
+            username: args.credentials.username,
+            password,
+          }),
+        ),
+      },
+      { parent: this },
+    );
+    this.secretArn = secret.arn;
+    this.replicaSecretArn = secret.arn.apply((arn) =>
+      arn.replace(`:secretsmanager:${args.primaryRegion}:`, `:secretsmanager:${args.drRegion}:`),
+    );
+    this.registerOutputs({ secretArn: this.secretArn, replicaSecretArn: this.replicaSecretArn });
+  }
+}

@@ -1,0 +1,106 @@
+import { ConfigError, RawConfig, parseConfig } from "../../lib/config";
+
+const problemsOf = (raw: Omit<RawConfig, "environmentSuffix">): readonly string[] => {
+  try {
+    parseConfig({ environmentSuffix: "dev", ...raw });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error("parseConfig accepted the config");
+};
+
+describe("data-tier config", () => {
+  it("accepts a provisioned, pilot-light, managed-RPO configuration", () => {
+    const config = parseConfig({
+      environmentSuffix: "dev",
+      dbCapacity: "provisioned",
+      dbInstanceClass: "db.r7g.2xlarge",
+      primaryDbInstances: "3",
+      drDbInstances: "0",
+      dbRpoSeconds: "20",
+      dbBackupRetentionDays: "35",
+      backupDailyRetentionDays: "90",
+      backupHourlyRetentionDays: "2",
+    });
+    expect(config.database).toEqual({
+      capacity: "provisioned",
+      instanceClass: "db.r7g.2xlarge",
+      minAcu: 2,
+      maxAcu: 16,
+      primaryInstances: 3,
+      drInstances: 0,
+      rpoSeconds: 20,
+      backupRetentionDays: 35,
+    });
+    expect(config.backup).toEqual({ dailyRetentionDays: 90, hourlyRetentionDays: 2 });
+  });
+
+  it("accepts half-ACU steps from 0.5 to 256", () => {
+    const { database } = parseConfig({
+      environmentSuffix: "dev",
+      dbMinAcu: "0.5",
+      dbMaxAcu: "256",
+    });
+    expect([database.minAcu, database.maxAcu]).toEqual([0.5, 256]);
+  });
+
+  it.each([
+    [
+      { dbMinAcu: "0" },
+      'dbMinAcu: "0" is not allowed; use 0.5 to 256 ACU in steps of 0.5 (a global database never pauses, so 0 is not allowed)',
+    ],
+    [
+      { dbMaxAcu: "300" },
+      'dbMaxAcu: "300" is not allowed; use 0.5 to 256 ACU in steps of 0.5 (a global database never pauses, so 0 is not allowed)',
+    ],
+    [
+      { dbMinAcu: "1.25" },
+      'dbMinAcu: "1.25" is not allowed; use 0.5 to 256 ACU in steps of 0.5 (a global database never pauses, so 0 is not allowed)',
+    ],
+    [
+      { dbMinAcu: "8", dbMaxAcu: "4" },
+      'dbMaxAcu: "4" is below dbMinAcu "8"; the maximum must be at least the minimum',
+    ],
+    [
+      { dbCapacity: "aurora-v1" },
+      'dbCapacity: "aurora-v1" is not allowed; use one of serverless, provisioned',
+    ],
+    [
+      { dbInstanceClass: "db.t4g.medium" },
+      'dbInstanceClass: "db.t4g.medium" is not allowed; Aurora global databases need a memory-optimized class such as db.r6g.large, db.r7g.xlarge or db.r8g.2xlarge (db.t* is not supported)',
+    ],
+    [
+      { primaryDbInstances: "0" },
+      'primaryDbInstances: "0" is not allowed; use a whole number from 1 to 16 (the primary cluster needs its writer)',
+    ],
+    [
+      { drDbInstances: "17" },
+      'drDbInstances: "17" is not allowed; use a whole number from 0 to 16 (0 is a headless pilot-light secondary)',
+    ],
+    [
+      { dbRpoSeconds: "10" },
+      'dbRpoSeconds: "10" is not allowed; use a whole number from 20 to 2147483647 (the range of rds.global_db_rpo); leave it unset to turn managed RPO off',
+    ],
+    [
+      { dbBackupRetentionDays: "0" },
+      `dbBackupRetentionDays: "0" is not allowed; use a whole number from 1 to 35 (Aurora's automated backup limit)`,
+    ],
+    [
+      { backupDailyRetentionDays: "seven" },
+      'backupDailyRetentionDays: "seven" is not allowed; use a whole number from 1 to 3650',
+    ],
+    [
+      { backupHourlyRetentionDays: "36" },
+      'backupHourlyRetentionDays: "36" is not allowed; use a whole number from 0 to 35 (0 turns hourly backups off)',
+    ],
+  ])("rejects %j with an exact message", (raw, message) => {
+    expect(problemsOf(raw)).toEqual([message]);
+  });
+
+  it("checks the ACU range only once both ends are valid", () => {
+    expect(problemsOf({ dbMinAcu: "0", dbMaxAcu: "0.5" })).toHaveLength(1);
+  });
+});
