@@ -1,3 +1,4 @@
+import { fakeArn, physicalNameOf } from "./aws-mocks";
 import { CapturedResource, ProgramRun } from "./mock-graph";
 
 /** Queries over a captured program run. Every finder fails loudly when nothing matches. */
@@ -67,10 +68,37 @@ export class Graph {
     return found;
   }
 
+  /** The resource whose mock ARN this is (see fakeArn). */
+  byArn(arn: unknown): CapturedResource {
+    const found = this.run.resources.find(
+      (resource) =>
+        fakeArn(
+          resource.type,
+          physicalNameOf(resource.type, resource.name, resource.inputs),
+          `${resource.name}-id`,
+          resource.region,
+        ) === arn,
+    );
+    if (!found) {
+      throw new Error(`no resource with ARN ${String(arn)}`);
+    }
+    return found;
+  }
+
+  /** Custom resources below the given component resource (by its logical name and type). */
+  childrenOf(component: CapturedResource): CapturedResource[] {
+    return this.run.resources.filter((resource) =>
+      this.ancestorsOf(resource).some((ancestor) => ancestor.urn === component.urn),
+    );
+  }
+
   dependsOn(resource: CapturedResource, dependency: CapturedResource): boolean {
     return resource.dependencies.includes(dependency.urn);
   }
 }
+
+/** The region field of an ARN ("" for global services such as S3 and IAM). */
+export const regionOfArn = (arn: unknown): string => String(arn).split(":")[3] ?? "";
 
 export const isCloudResource = (resource: CapturedResource): boolean =>
   resource.custom && resource.type.startsWith("aws:");
@@ -114,4 +142,14 @@ export function providerDefaultTags(provider: CapturedResource): Record<string, 
     tags?: Record<string, string>;
   };
   return parsed.tags ?? {};
+}
+
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+
+/** A secret input's plain value (the engine marks secrets with a signature key). */
+export function unsecret(value: unknown): unknown {
+  if (typeof value === "object" && value !== null && SECRET_SIGNATURE in value) {
+    return (value as { value: unknown }).value;
+  }
+  return value;
 }

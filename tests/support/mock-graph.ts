@@ -6,6 +6,7 @@ import {
   TEST_ACCOUNT_ID,
   TEST_PARTITION,
   availabilityZones,
+  computedAttributes,
   fakeArn,
   physicalNameOf,
 } from "./aws-mocks";
@@ -129,7 +130,7 @@ export async function runProgram(config: Record<string, unknown>): Promise<Progr
               ? stringOf(inputs.region)
               : regionOfProviderRef(args.provider);
           const id = `${args.name}-id`;
-          const name = physicalNameOf(args.name, inputs);
+          const name = physicalNameOf(args.type, args.name, inputs);
           return {
             id,
             state: {
@@ -138,6 +139,7 @@ export async function runProgram(config: Record<string, unknown>): Promise<Progr
               arn: fakeArn(args.type, name, id, region),
               keyId: id,
               region,
+              ...computedAttributes(args.type, name, region),
             },
           };
         },
