@@ -149,7 +149,7 @@ const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 /** A secret input's plain value (the engine marks secrets with a signature key). */
 export function unsecret(value: unknown): unknown {
   if (typeof value === "object" && value !== null && SECRET_SIGNATURE in value) {
-    return (value as { value: unknown }).value;
+    return (value as unknown as { value: unknown }).value;
   }
   return value;
 }
