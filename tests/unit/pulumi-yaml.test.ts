@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { RawConfig, parseConfig } from "../../lib/config";
+
+interface Declaration {
+  type: "string" | "integer" | "boolean";
+  default?: string | number;
+}
+const project = parse(readFileSync(join(__dirname, "../../Pulumi.yaml"), "utf8")) as {
+  name: string;
+  config: Record<string, Declaration>;
+};
+
+describe("Pulumi.yaml config schema", () => {
+  it("declares the project the program reads its config from", () => {
+    expect(project.name).toBe("tap-dr");
+  });
+
+  it("declares every key loadConfig reads, and no other", () => {
+    // RawConfig's keys, minus tags (a map: project schemas cannot declare maps).
+    const read = Object.keys(parseConfigKeys()).filter((key) => key !== "tags");
+    expect(Object.keys(project.config).sort()).toEqual(read.sort());
+  });
+
+  it("states the same defaults the code applies, so `pulumi config` and parseConfig agree", () => {
+    const fromYaml: Record<string, string> = { environmentSuffix: "dev" };
+    for (const [key, declaration] of Object.entries(project.config)) {
+      if (declaration.default !== undefined) fromYaml[key] = String(declaration.default);
+    }
+    expect(parseConfig(fromYaml as RawConfig)).toEqual(parseConfig({ environmentSuffix: "dev" }));
+  });
+});
+
+/** Every raw key, each set to a valid value, so the list is checked by the type. */
+function parseConfigKeys(): Required<Omit<RawConfig, "tags">> & { tags: unknown } {
+  return {
+    environmentSuffix: "dev",
+    primaryRegion: "us-east-1",
+    drRegion: "us-east-2",
+    primaryVpcCidr: "10.0.0.0/16",
+    drVpcCidr: "10.1.0.0/16",
+    azCount: "3",
+    natGateways: "none",
+    mode: "test",
+    tags: {},
+    dbCapacity: "serverless",
+    dbInstanceClass: "db.r6g.large",
+    dbMinAcu: "2",
+    dbMaxAcu: "16",
+    primaryDbInstances: "2",
+    drDbInstances: "1",
+    dbRpoSeconds: "60",
+    dbBackupRetentionDays: "7",
+    backupDailyRetentionDays: "35",
+    backupHourlyRetentionDays: "0",
+  };
+}
