@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName, rdsClusterLogGroupName } from "../naming";
-import { serviceTrustPolicy } from "../security/iam-documents";
+import { createServiceRole } from "../security/service-role";
 import { DatabaseConfig } from "./data-tier-config";
 import {
   AURORA_ENGINE,
@@ -164,24 +164,15 @@ export class AuroraCluster extends pulumi.ComponentResource {
         ),
     );
 
-    const monitoringRole = new aws.iam.Role(
+    const monitoring = createServiceRole(
       `${name}-monitoring-role`,
       {
-        name: physicalName("iamRole", "rds-monitoring", scope),
+        roleName: physicalName("iamRole", "rds-monitoring", scope),
         description: "RDS enhanced monitoring of the transaction database",
-        assumeRolePolicy: pulumi
-          .output(args.accountId)
-          .apply((accountId) =>
-            JSON.stringify(serviceTrustPolicy("monitoring.rds.amazonaws.com", accountId)),
-          ),
-      },
-      child,
-    );
-    const monitoringPolicy = new aws.iam.RolePolicyAttachment(
-      `${name}-monitoring-policy`,
-      {
-        role: monitoringRole.name,
-        policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+        service: "monitoring.rds.amazonaws.com",
+        managedServicePolicies: ["AmazonRDSEnhancedMonitoringRole"],
+        accountId: args.accountId,
+        partition: args.partition,
       },
       child,
     );
@@ -255,12 +246,12 @@ export class AuroraCluster extends pulumi.ComponentResource {
           performanceInsightsKmsKeyId: args.kmsKeyArn,
           performanceInsightsRetentionPeriod: PERFORMANCE_INSIGHTS_RETENTION_DAYS,
           monitoringInterval: ENHANCED_MONITORING_INTERVAL_SECONDS,
-          monitoringRoleArn: monitoringRole.arn,
+          monitoringRoleArn: monitoring.role.arn,
           copyTagsToSnapshot: true,
           tags: { Name: instanceIdentifier },
         },
         // RDS rejects a monitoring role that does not yet carry its policy.
-        { parent: this, dependsOn: [monitoringPolicy], ignoreChanges: ["engineVersion"] },
+        { parent: this, dependsOn: monitoring.attachments, ignoreChanges: ["engineVersion"] },
       );
     });
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "../naming";
 import { BackupConfig } from "../data/data-tier-config";
-import { serviceTrustPolicy } from "../security/iam-documents";
+import { createServiceRole } from "../security/service-role";
 
 /** 05:00 UTC daily, after the Aurora automated backup window (03:00-04:00). */
 export const DAILY_BACKUP_SCHEDULE = "cron(0 5 ? * * *)";
@@ -41,32 +41,20 @@ export class BackupPlan extends pulumi.ComponentResource {
     const scope = { environmentSuffix: args.environmentSuffix, region: args.primaryRegion };
     const { dailyRetentionDays, hourlyRetentionDays } = args.backup;
 
-    const role = new aws.iam.Role(
+    const { role, attachments } = createServiceRole(
       `${name}-role`,
       {
-        name: physicalName("iamRole", "backup", scope),
+        roleName: physicalName("iamRole", "backup", scope),
         description: "AWS Backup: back up and copy the transaction stores",
-        assumeRolePolicy: pulumi
-          .output(args.accountId)
-          .apply((accountId) =>
-            JSON.stringify(serviceTrustPolicy("backup.amazonaws.com", accountId)),
-          ),
+        service: "backup.amazonaws.com",
+        managedServicePolicies: [
+          "AWSBackupServiceRolePolicyForBackup",
+          "AWSBackupServiceRolePolicyForRestores",
+        ],
+        accountId: args.accountId,
+        partition: args.partition,
       },
       child,
-    );
-    const attachments = [
-      "AWSBackupServiceRolePolicyForBackup",
-      "AWSBackupServiceRolePolicyForRestores",
-    ].map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${name}-${policy}`,
-          {
-            role: role.name,
-            policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/service-role/${policy}`,
-          },
-          child,
-        ),
     );
 
     const plan = new aws.backup.Plan(
