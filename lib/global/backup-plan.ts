@@ -7,9 +7,15 @@ import { createServiceRole } from "../security/service-role";
 /** 05:00 UTC daily, after the Aurora automated backup window (03:00-04:00). */
 export const DAILY_BACKUP_SCHEDULE = "cron(0 5 ? * * *)";
 export const HOURLY_BACKUP_SCHEDULE = "cron(0 * ? * * *)";
-/** Minutes a job may wait to start, and to finish, before AWS Backup marks it failed. */
+/**
+ * Minutes a job may wait to start (AWS's minimum is 60), and to finish, counted from
+ * the scheduled time, not from the start: the completion window must leave room
+ * after the start window, or a late-starting job is cancelled at once.
+ */
 export const BACKUP_START_WINDOW_MINUTES = 60;
 export const BACKUP_COMPLETION_WINDOW_MINUTES = 360;
+/** Hourly jobs must finish before the next one is due plus a start window. */
+export const HOURLY_COMPLETION_WINDOW_MINUTES = 120;
 
 export interface BackupPlanArgs {
   readonly environmentSuffix: string;
@@ -83,7 +89,7 @@ export class BackupPlan extends pulumi.ComponentResource {
                   targetVaultName: args.vaultName,
                   schedule: HOURLY_BACKUP_SCHEDULE,
                   startWindow: BACKUP_START_WINDOW_MINUTES,
-                  completionWindow: BACKUP_START_WINDOW_MINUTES,
+                  completionWindow: HOURLY_COMPLETION_WINDOW_MINUTES,
                   lifecycle: { deleteAfter: hourlyRetentionDays },
                 },
               ]

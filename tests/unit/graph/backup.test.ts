@@ -6,6 +6,8 @@ const VAULT = "aws:backup/vault:Vault";
 
 interface Rule {
   ruleName: string;
+  startWindow: number;
+  completionWindow: number;
   targetVaultName: string;
   schedule: string;
   lifecycle: { deleteAfter: number; coldStorageAfter?: number };
@@ -108,6 +110,12 @@ describe("AWS Backup with hourly backups and longer retention", () => {
     );
     expect(rules[0].copyActions?.[0].lifecycle.deleteAfter).toBe(90);
     expect(rules[1].copyActions).toBeUndefined();
+    for (const rule of rules) {
+      // AWS rejects a start window under 60 minutes; the completion window counts from the
+      // scheduled time, so it must leave at least an hour after the start window.
+      expect(rule.startWindow).toBeGreaterThanOrEqual(60);
+      expect(rule.completionWindow).toBeGreaterThanOrEqual(rule.startWindow + 60);
+    }
     expect(regionOfArn(rules[0].copyActions?.[0].destinationVaultArn)).toBe("us-east-2");
   });
 });
