@@ -203,7 +203,8 @@ export class AuroraCluster extends pulumi.ComponentResource {
         enabledCloudwatchLogsExports: [...AURORA_LOG_EXPORTS],
         backupRetentionPeriod: args.database.backupRetentionDays,
         preferredBackupWindow: "03:00-04:00",
-        preferredMaintenanceWindow: "sun:05:00-sun:06:00",
+        // Before the RDS backup window (03:00) and the AWS Backup job (05:00), never overlapping.
+        preferredMaintenanceWindow: "sun:01:00-sun:02:00",
         copyTagsToSnapshot: true,
         deletionProtection: args.deletionProtection,
         skipFinalSnapshot: !args.finalSnapshot,

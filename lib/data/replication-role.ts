@@ -38,7 +38,7 @@ export class ReplicationRole extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
+    const sourcePolicy = new aws.iam.RolePolicy(
       `${name}-source`,
       {
         name: physicalName("iamPolicy", "s3-replication-source", scope),
@@ -51,7 +51,8 @@ export class ReplicationRole extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.roleArn = role.arn;
+    // Replication configured with this ARN waits until the role can read the source.
+    this.roleArn = pulumi.all([role.arn, sourcePolicy.id]).apply(([arn]) => arn);
     this.roleName = role.name;
     this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
   }

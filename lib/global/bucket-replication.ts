@@ -98,7 +98,8 @@ export class BucketReplication extends pulumi.ComponentResource {
             },
           ],
         },
-        // S3 checks the role when the configuration is put; it must already be able to replicate.
+        // Replication starts as soon as the rule exists; the role must already be able to
+        // write replicas (the source side comes with roleArn, which resolves after it).
         { ...child, dependsOn: [destinationPolicy] },
       );
     }

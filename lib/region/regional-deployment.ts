@@ -9,7 +9,12 @@ import { RegionalNetwork } from "../network/regional-network";
 import { planSubnets } from "../network/subnet-layout";
 import { RegionalKey } from "../security/regional-key";
 
-/** The role a region plays at deploy time. After a failover the config swaps the regions. */
+/**
+ * The role a region plays in the design: where the global cluster and master
+ * credentials are created. It does not follow a failover: swapping
+ * primaryRegion and drRegion would move every resource to the other provider
+ * and replace the stack. Which cluster writes is Aurora's state, not config.
+ */
 export type RegionRole = "primary" | "dr";
 
 /** Settings shared by both regions' components. */

@@ -1,15 +1,27 @@
 import * as aws from "@pulumi/aws";
 
 /**
- * Trust policy for a role that one AWS service assumes, limited to this
- * account's resources (aws:SourceAccount) and, where given, to source ARNs,
- * which closes the confused-deputy hole.
+ * Services documented to send aws:SourceAccount when they assume a role, so the
+ * trust policy can be limited to this account (confused-deputy protection).
+ * S3 replication and AWS Backup document a plain trust policy; a condition the
+ * service does not send would silently break replication or backups.
+ */
+export const SERVICES_SENDING_SOURCE_ACCOUNT = [
+  "vpc-flow-logs.amazonaws.com",
+  "monitoring.rds.amazonaws.com",
+] as const;
+
+/**
+ * Trust policy for a role that one AWS service assumes. For services that send
+ * them, it is limited to this account's resources (aws:SourceAccount) and,
+ * where given, to source ARNs.
  */
 export function serviceTrustPolicy(
   servicePrincipal: string,
   accountId: string,
   sourceArnPattern?: string,
 ): aws.iam.PolicyDocument {
+  const scoped = (SERVICES_SENDING_SOURCE_ACCOUNT as readonly string[]).includes(servicePrincipal);
   return {
     Version: "2012-10-17",
     Statement: [
@@ -17,12 +29,16 @@ export function serviceTrustPolicy(
         Effect: "Allow",
         Principal: { Service: servicePrincipal },
         Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": accountId },
-          ...(sourceArnPattern === undefined
-            ? {}
-            : { ArnLike: { "aws:SourceArn": sourceArnPattern } }),
-        },
+        ...(scoped
+          ? {
+              Condition: {
+                StringEquals: { "aws:SourceAccount": accountId },
+                ...(sourceArnPattern === undefined
+                  ? {}
+                  : { ArnLike: { "aws:SourceArn": sourceArnPattern } }),
+              },
+            }
+          : {}),
       },
     ],
   };

@@ -28,7 +28,9 @@ export const KEY_SERVICE_PRINCIPALS = ["cloudwatch.amazonaws.com", "sns.amazonaw
  * through the services above.
  */
 export const KEY_ADMIN_ACTIONS = [
-  "kms:Create*",
+  // Not "kms:Create*": that includes kms:CreateGrant, with which an admin could grant
+  // themselves Decrypt and step around the service-only rule below.
+  "kms:CreateAlias",
   "kms:Describe*",
   "kms:Enable*",
   "kms:List*",

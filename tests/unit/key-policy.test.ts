@@ -23,6 +23,8 @@ describe("regional key policy", () => {
     );
     for (const action of asArray(admin.Action)) {
       expect(action).not.toMatch(/^kms:(Encrypt|Decrypt|ReEncrypt|GenerateDataKey|\*)/);
+      // A grant is a way to crypto use: CreateGrant (or a Create* wildcard) must not be here.
+      expect(action).not.toMatch(/^kms:Create(Grant|\*)/);
     }
   });
 
