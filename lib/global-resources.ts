@@ -14,8 +14,11 @@ import { CrossRegionPeering } from "./network/vpc-peering";
 
 /** What GlobalResources needs from one region's component: plain values and Outputs only. */
 export interface RegionEndpoint {
+  /** The region this endpoint describes. */
   readonly region: string;
+  /** The region's VPC. */
   readonly vpcId: pulumi.Input<string>;
+  /** The region's VPC CIDR block. */
   readonly vpcCidr: string;
   /** Private and isolated route tables that get routes to the other region. */
   readonly internalRouteTableIds: pulumi.Input<string>[];
@@ -27,22 +30,30 @@ export interface RegionEndpoint {
   >;
   /** The role S3 uses to replicate this region's buckets out. */
   readonly replicationRoleArn: pulumi.Input<string>;
+  /** Name of that role, for the destination-side policy. */
   readonly replicationRoleName: pulumi.Input<string>;
+  /** The region's backup vault. */
   readonly backupVaultName: pulumi.Input<string>;
+  /** ARN of that vault: the target of cross-region copies. */
   readonly backupVaultArn: pulumi.Input<string>;
+  /** The region's Aurora member cluster. */
   readonly clusterArn: pulumi.Input<string>;
 }
 
 /** What only the primary region provides. */
 export interface PrimaryEndpoint extends RegionEndpoint {
+  /** The master credentials, stored in the replicated secret. */
   readonly masterCredentials: MasterCredentials;
+  /** The global writer endpoint: the host stored in the secret. */
   readonly globalWriterEndpoint: pulumi.Input<string>;
 }
 
 export interface GlobalResourcesArgs {
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
   /** test: destroys cleanly; production: protected. @default "production" */
   readonly mode?: StackMode;
+  /** Retention of daily and hourly recovery points. */
   readonly backup: BackupConfig;
   /** The primary region's outputs. */
   readonly primary: PrimaryEndpoint;

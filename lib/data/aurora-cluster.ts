@@ -42,7 +42,9 @@ export interface MasterCredentials {
 }
 
 export interface AuroraClusterArgs {
+  /** Region of this component's resources, reached through the provider it is given. */
   readonly region: string;
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
   /** The global cluster this cluster joins at creation (it cannot join later). */
   readonly globalClusterIdentifier: pulumi.Input<string>;
@@ -56,19 +58,27 @@ export interface AuroraClusterArgs {
   readonly sourceRegion?: string;
   /** The region's key: storage, Performance Insights and logs. A secondary must use its own region's key. */
   readonly kmsKeyArn: pulumi.Input<string>;
+  /** The region's VPC. */
   readonly vpcId: pulumi.Input<string>;
   /** Isolated subnets (no route to the internet) for the DB subnet group. */
   readonly subnetIds: pulumi.Input<string>[];
   /** App-tier subnets allowed to reach the port: this VPC's and the peer VPC's. */
   readonly clientCidrs: readonly string[];
+  /** Aurora capacity, RPO and automated backups (validated config). */
   readonly database: DatabaseConfig;
   /** Instances in this cluster; 0 makes a headless (storage-only) secondary. */
   readonly instanceCount: number;
+  /** The deploying account, from a lookup through this region's provider. */
   readonly accountId: pulumi.Input<string>;
+  /** The partition ("aws"), from a lookup through this region's provider. */
   readonly partition: pulumi.Input<string>;
+  /** Refuse deletion (production mode). */
   readonly deletionProtection: boolean;
+  /** Take a final snapshot when the cluster is deleted (production mode). */
   readonly finalSnapshot: boolean;
+  /** Retention of the exported database logs, in days. */
   readonly logRetentionDays: number;
+  /** Keep the log groups when the stack deletes them (production mode). */
   readonly retainLogsOnDelete: boolean;
 }
 

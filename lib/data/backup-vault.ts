@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "../naming";
 
 export interface BackupVaultArgs {
+  /** Region of this component's resources, reached through the provider it is given. */
   readonly region: string;
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
   /** The region's key: recovery points in this vault are encrypted with it. */
   readonly kmsKeyArn: pulumi.Input<string>;

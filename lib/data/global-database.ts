@@ -6,6 +6,7 @@ import { AURORA_ENGINE, AURORA_ENGINE_VERSION, MASTER_USERNAME } from "./aurora-
 import { MasterCredentials } from "./aurora-cluster";
 
 export interface GlobalDatabaseArgs {
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
   /** Refuse deletion (production). */
   readonly deletionProtection: boolean;

@@ -31,17 +31,27 @@ export interface DatabaseMembership {
 }
 
 export interface RegionalDataTierArgs {
+  /** Region of this component's resources, reached through the provider it is given. */
   readonly region: string;
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
+  /** The region's customer-managed key. */
   readonly kmsKeyArn: pulumi.Input<string>;
+  /** The region's VPC. */
   readonly vpcId: pulumi.Input<string>;
+  /** Isolated subnets (no route to the internet) for the database. */
   readonly isolatedSubnetIds: pulumi.Input<string>[];
   /** App subnets of both VPCs: the only clients of the database. */
   readonly databaseClientCidrs: readonly string[];
+  /** Aurora capacity, RPO and automated backups (validated config). */
   readonly database: DatabaseConfig;
+  /** How this region's cluster belongs to the global database. */
   readonly membership: DatabaseMembership;
+  /** What the stack mode means for these resources (lib/modes.ts). */
   readonly settings: ModeSettings;
+  /** The deploying account, from a lookup through this region's provider. */
   readonly accountId: pulumi.Input<string>;
+  /** The partition ("aws"), from a lookup through this region's provider. */
   readonly partition: pulumi.Input<string>;
 }
 

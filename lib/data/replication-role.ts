@@ -5,12 +5,15 @@ import { serviceTrustPolicy } from "../security/iam-documents";
 import { replicationSourcePolicy } from "../security/replication-policies";
 
 export interface ReplicationRoleArgs {
+  /** Region of this component's resources, reached through the provider it is given. */
   readonly region: string;
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
   /** Buckets of this region that replicate out. */
   readonly sourceBucketArns: pulumi.Input<string>[];
   /** This region's key, which encrypts the source objects. */
   readonly sourceKeyArn: pulumi.Input<string>;
+  /** The deploying account, from a lookup through this region's provider. */
   readonly accountId: pulumi.Input<string>;
 }
 

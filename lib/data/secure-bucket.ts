@@ -14,11 +14,13 @@ export type BucketEncryption =
 export interface SecureBucketArgs {
   /** The bucket's globally unique name (see bucketName in lib/naming.ts). */
   readonly bucketName: pulumi.Input<string>;
+  /** SSE-KMS with the region's key, or SSE-S3 for the access-log bucket. */
   readonly encryption: BucketEncryption;
   /** Builds the bucket policy; every policy denies non-TLS requests. */
   readonly policy: (context: BucketPolicyContext) => aws.iam.PolicyDocument;
   /** The owning account and partition, from lookups in the bucket's region. */
   readonly accountId: pulumi.Input<string>;
+  /** The partition ("aws"), from a lookup through this region's provider. */
   readonly partition: pulumi.Input<string>;
   /** Days before a noncurrent version is deleted. */
   readonly noncurrentVersionDays: number;

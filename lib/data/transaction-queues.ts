@@ -28,7 +28,9 @@ export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 export const KMS_DATA_KEY_REUSE_SECONDS = 300;
 
 export interface TransactionQueuesArgs {
+  /** Region of this component's resources, reached through the provider it is given. */
   readonly region: string;
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
   /** The region's customer-managed key. */
   readonly kmsKeyArn: pulumi.Input<string>;

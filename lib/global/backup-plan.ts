@@ -18,8 +18,11 @@ export const BACKUP_COMPLETION_WINDOW_MINUTES = 360;
 export const HOURLY_COMPLETION_WINDOW_MINUTES = 120;
 
 export interface BackupPlanArgs {
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
+  /** The primary region. */
   readonly primaryRegion: string;
+  /** Retention of daily and hourly recovery points. */
   readonly backup: BackupConfig;
   /** The primary region's vault, where the rules write. */
   readonly vaultName: pulumi.Input<string>;
@@ -27,7 +30,9 @@ export interface BackupPlanArgs {
   readonly drVaultArn: pulumi.Input<string>;
   /** What the plan protects: the primary Aurora cluster and the DynamoDB table. */
   readonly resourceArns: pulumi.Input<string>[];
+  /** The deploying account, from a lookup through this region's provider. */
   readonly accountId: pulumi.Input<string>;
+  /** The partition ("aws"), from a lookup through this region's provider. */
   readonly partition: pulumi.Input<string>;
   /** Provider of the primary region. */
   readonly provider: aws.Provider;

@@ -19,12 +19,17 @@ export interface ReplicatedBucketPair {
 }
 
 export interface BucketReplicationArgs {
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
+  /** Region of the source buckets. */
   readonly sourceRegion: string;
+  /** Region of the destination buckets. */
   readonly destinationRegion: string;
   /** The source region's replication role, created by that region's component. */
   readonly roleArn: pulumi.Input<string>;
+  /** Name of the same role, to attach the destination-side policy to. */
   readonly roleName: pulumi.Input<string>;
+  /** Source and destination buckets, one pair per purpose. */
   readonly pairs: readonly ReplicatedBucketPair[];
   /** The destination region's key: replicas are re-encrypted with it. */
   readonly destinationKeyArn: pulumi.Input<string>;

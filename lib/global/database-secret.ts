@@ -5,12 +5,17 @@ import { MasterCredentials } from "../data/aurora-cluster";
 import { AURORA_PORT, DATABASE_NAME } from "../data/aurora-engine";
 
 export interface DatabaseSecretArgs {
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
+  /** The primary region. */
   readonly primaryRegion: string;
+  /** The DR region, where the replica lives. */
   readonly drRegion: string;
+  /** The primary region's key. */
   readonly primaryKmsKeyArn: pulumi.Input<string>;
   /** The replica is encrypted with the DR region's key, so it is readable with the primary region gone. */
   readonly drKmsKeyArn: pulumi.Input<string>;
+  /** The primary cluster's master credentials. */
   readonly credentials: MasterCredentials;
   /** The global writer endpoint: the right host before and after a failover. */
   readonly host: pulumi.Input<string>;

@@ -14,13 +14,17 @@ export const TABLE_KEYS = {
 } as const;
 
 export interface TransactionStateTableArgs {
+  /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
+  /** The DR region, where the replica lives. */
   readonly drRegion: string;
   /** The primary region's key; the table is created through the primary region's provider. */
   readonly primaryKmsKeyArn: pulumi.Input<string>;
   /** The DR region's key for the replica: each replica needs a key in its own region. */
   readonly drKmsKeyArn: pulumi.Input<string>;
+  /** Refuse deletion (production mode). */
   readonly deletionProtection: boolean;
+  /** Keep the table when the stack deletes it (production mode). */
   readonly retainOnDelete: boolean;
 }
 

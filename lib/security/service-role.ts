@@ -5,12 +5,15 @@ import { serviceTrustPolicy } from "./iam-documents";
 export interface ServiceRoleArgs {
   /** Physical role name (see physicalName "iamRole"). */
   readonly roleName: string;
+  /** What the role is for, shown in IAM. */
   readonly description: string;
   /** The service principal that assumes the role, for example "backup.amazonaws.com". */
   readonly service: string;
   /** AWS managed policies under "service-role/" to attach. */
   readonly managedServicePolicies: readonly string[];
+  /** The deploying account, from a lookup through this region's provider. */
   readonly accountId: pulumi.Input<string>;
+  /** The partition ("aws"), from a lookup through this region's provider. */
   readonly partition: pulumi.Input<string>;
 }
 
