@@ -19,7 +19,7 @@ export interface DatabaseConfig {
   readonly primaryInstances: number;
   /** Instances in the DR cluster; 0 is a headless, storage-only secondary (pilot light). */
   readonly drInstances: number;
-  /** Aurora managed RPO bound (rds.global_db_rpo) in seconds; undefined leaves it off. */
+  /** Aurora managed RPO bound (rds.global_db_rpo) in seconds; undefined (config 0) leaves it off. */
   readonly rpoSeconds: number | undefined;
   /** Aurora automated backup (PITR) retention in days. */
   readonly backupRetentionDays: number;
@@ -52,6 +52,7 @@ export const DATA_TIER_DEFAULTS = {
   dbMaxAcu: 16,
   primaryDbInstances: 2,
   drDbInstances: 1,
+  dbRpoSeconds: 0,
   dbBackupRetentionDays: 7,
   backupDailyRetentionDays: 35,
   backupHourlyRetentionDays: 0,
@@ -112,6 +113,21 @@ function acu(key: string, value: string, problems: string[]): number | undefined
   return parsed;
 }
 
+/** "0" (the default) turns managed RPO off; otherwise the rds.global_db_rpo range applies. */
+function parseRpo(value: string, problems: string[]): number | undefined {
+  if (value === "0") {
+    return undefined;
+  }
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < MIN_RPO_SECONDS || parsed > MAX_RPO_SECONDS) {
+    problems.push(
+      `dbRpoSeconds: "${value}" is not allowed; use 0 (managed RPO off) or a whole number from ${MIN_RPO_SECONDS} to ${MAX_RPO_SECONDS} (the range of rds.global_db_rpo)`,
+    );
+    return undefined;
+  }
+  return parsed;
+}
+
 /** Validates the data-tier keys, adding one line per problem; returns the config with defaults. */
 export function parseDataTierConfig(
   raw: RawDataTierConfig,
@@ -162,17 +178,7 @@ export function parseDataTierConfig(
       problems,
     ) ?? d.drDbInstances;
 
-  const rpoSeconds =
-    raw.dbRpoSeconds === undefined
-      ? undefined
-      : wholeNumber(
-          "dbRpoSeconds",
-          raw.dbRpoSeconds,
-          MIN_RPO_SECONDS,
-          MAX_RPO_SECONDS,
-          " (the range of rds.global_db_rpo); leave it unset to turn managed RPO off",
-          problems,
-        );
+  const rpoSeconds = parseRpo(raw.dbRpoSeconds ?? String(d.dbRpoSeconds), problems);
 
   const backupRetentionDays =
     wholeNumber(

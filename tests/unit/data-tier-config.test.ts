@@ -82,7 +82,7 @@ describe("data-tier config", () => {
     ],
     [
       { dbRpoSeconds: "10" },
-      'dbRpoSeconds: "10" is not allowed; use a whole number from 20 to 2147483647 (the range of rds.global_db_rpo); leave it unset to turn managed RPO off',
+      'dbRpoSeconds: "10" is not allowed; use 0 (managed RPO off) or a whole number from 20 to 2147483647 (the range of rds.global_db_rpo)',
     ],
     [
       { dbBackupRetentionDays: "0" },
@@ -98,6 +98,15 @@ describe("data-tier config", () => {
     ],
   ])("rejects %j with an exact message", (raw, message) => {
     expect(problemsOf(raw)).toEqual([message]);
+  });
+
+  it("reads dbRpoSeconds 0 (the default) as managed RPO off", () => {
+    expect(parseConfig({ environmentSuffix: "dev", dbRpoSeconds: "0" }).database.rpoSeconds).toBe(
+      undefined,
+    );
+    expect(parseConfig({ environmentSuffix: "dev", dbRpoSeconds: "20" }).database.rpoSeconds).toBe(
+      20,
+    );
   });
 
   it("checks the ACU range only once both ends are valid", () => {

@@ -23,6 +23,13 @@ describe("Pulumi.yaml config schema", () => {
     expect(Object.keys(project.config).sort()).toEqual(read.sort());
   });
 
+  it("gives every key but environmentSuffix a default: Pulumi refuses a stack that lacks a value for a key without one", () => {
+    const withoutDefault = Object.entries(project.config)
+      .filter(([, declaration]) => declaration.default === undefined)
+      .map(([key]) => key);
+    expect(withoutDefault).toEqual(["environmentSuffix"]);
+  });
+
   it("states the same defaults the code applies, so `pulumi config` and parseConfig agree", () => {
     const fromYaml: Record<string, string> = { environmentSuffix: "dev" };
     for (const [key, declaration] of Object.entries(project.config)) {
