@@ -54,7 +54,6 @@ export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 export class SecureBucket extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
   public readonly bucketArn: pulumi.Output<string>;
-  private readonly versioning: aws.s3.BucketVersioning;
 
   constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:data:SecureBucket", name, {}, opts);
@@ -85,7 +84,7 @@ export class SecureBucket extends pulumi.ComponentResource {
       { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
       child,
     );
-    this.versioning = new aws.s3.BucketVersioning(
+    const versioning = new aws.s3.BucketVersioning(
       `${name}-versioning`,
       { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
       child,
@@ -146,7 +145,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         ],
       },
       // A lifecycle rule on an unversioned bucket would not see noncurrent versions.
-      { parent: this, dependsOn: [this.versioning] },
+      { parent: this, dependsOn: [versioning] },
     );
     if (args.accessLogBucket !== undefined) {
       new aws.s3.BucketLogging(
@@ -164,9 +163,9 @@ export class SecureBucket extends pulumi.ComponentResource {
     // Consumers outside (replication in particular, which S3 rejects on an unversioned
     // bucket) get the name and ARN only once versioning is on.
     this.bucketName = pulumi
-      .all([bucket.bucket, this.versioning.id])
+      .all([bucket.bucket, versioning.id])
       .apply(([bucketName]) => bucketName);
-    this.bucketArn = pulumi.all([bucket.arn, this.versioning.id]).apply(([arn]) => arn);
+    this.bucketArn = pulumi.all([bucket.arn, versioning.id]).apply(([arn]) => arn);
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
   }
 }
