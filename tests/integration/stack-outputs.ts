@@ -97,13 +97,14 @@ export function loadStackOutputs(): StackOutputs | undefined {
 
 /**
  * `describe` for tests against a deployed stack. Without the outputs file the
- * block is skipped, and its title and a console line say why.
+ * block is skipped, and its title and a line on stderr say why.
  */
 export function describeLive(title: string, body: (outputs: StackOutputs) => void): void {
   const outputs = loadStackOutputs();
   if (outputs === undefined) {
     const reason = `skipped: ${OUTPUTS_FILE} not found; deploy a stack and run \`pulumi stack output --json > cfn-outputs/flat-outputs.json\``;
-    console.info(`${title}: ${reason}`);
+    // Straight to stderr: jest does not print the buffered console of a fully skipped file.
+    process.stderr.write(`${title}: ${reason}\n`);
     describe.skip(`${title} (${reason})`, () => {
       it("needs a deployed stack", () => undefined);
     });
