@@ -120,7 +120,6 @@ export class GlobalResources extends pulumi.ComponentResource {
 
     const settings = modeSettings(args.mode ?? "production");
     const { primary, dr } = args;
-    const onPrimary = { parent: this, provider: primaryProvider };
     const lookupOptions = { parent: this, provider: primaryProvider };
     const accountId = aws.getCallerIdentityOutput({}, lookupOptions).accountId;
     const partition = aws.getPartitionOutput({}, lookupOptions).partition;
@@ -172,9 +171,8 @@ export class GlobalResources extends pulumi.ComponentResource {
             sourceBucketName: from.buckets[purpose].bucketName,
             destinationBucketArn: to.buckets[purpose].bucketArn,
           })),
-          provider,
         },
-        { parent: this },
+        { parent: this, providers: { aws: provider } },
       );
     }
 
@@ -189,9 +187,8 @@ export class GlobalResources extends pulumi.ComponentResource {
         resourceArns: [primary.clusterArn, table.tableArn],
         accountId,
         partition,
-        provider: primaryProvider,
       },
-      onPrimary,
+      { parent: this, providers: { aws: primaryProvider } },
     );
 
     this.vpcPeeringConnectionId = peering.peeringConnectionId;

@@ -34,12 +34,11 @@ export interface BackupPlanArgs {
   readonly accountId: pulumi.Input<string>;
   /** The partition ("aws"), from a lookup through this region's provider. */
   readonly partition: pulumi.Input<string>;
-  /** Provider of the primary region. */
-  readonly provider: aws.Provider;
 }
 
 /**
- * AWS Backup in the primary region: daily recovery points copied to the DR
+ * AWS Backup in the primary region (give it that region's provider through
+ * `providers: { aws }`): daily recovery points copied to the DR
  * vault (under the DR key), and optional hourly ones kept locally. It lives in
  * GlobalResources because it needs the DR vault and the global table.
  */
@@ -48,7 +47,7 @@ export class BackupPlan extends pulumi.ComponentResource {
 
   constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:global:BackupPlan", name, {}, opts);
-    const child = { parent: this, provider: args.provider };
+    const child = { parent: this };
     const scope = { environmentSuffix: args.environmentSuffix, region: args.primaryRegion };
     const { dailyRetentionDays, hourlyRetentionDays } = args.backup;
 

@@ -33,18 +33,18 @@ export interface BucketReplicationArgs {
   readonly pairs: readonly ReplicatedBucketPair[];
   /** The destination region's key: replicas are re-encrypted with it. */
   readonly destinationKeyArn: pulumi.Input<string>;
-  /** Provider of the source region: a replication configuration lives with its bucket. */
-  readonly provider: aws.Provider;
 }
 
 /**
  * One direction of S3 replication: the destination-side permissions of the
  * source region's role and one replication configuration per bucket pair.
+ * Give it the source region's provider (`providers: { aws }`): a replication
+ * configuration lives in its bucket's region.
  */
 export class BucketReplication extends pulumi.ComponentResource {
   constructor(name: string, args: BucketReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:global:BucketReplication", name, {}, opts);
-    const child = { parent: this, provider: args.provider };
+    const child = { parent: this };
 
     const destinationPolicy = new aws.iam.RolePolicy(
       `${name}-destination`,

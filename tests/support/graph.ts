@@ -85,13 +85,6 @@ export class Graph {
     return found;
   }
 
-  /** Custom resources below the given component resource (by its logical name and type). */
-  childrenOf(component: CapturedResource): CapturedResource[] {
-    return this.run.resources.filter((resource) =>
-      this.ancestorsOf(resource).some((ancestor) => ancestor.urn === component.urn),
-    );
-  }
-
   dependsOn(resource: CapturedResource, dependency: CapturedResource): boolean {
     return resource.dependencies.includes(dependency.urn);
   }
