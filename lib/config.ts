@@ -22,6 +22,7 @@ import {
   RawDataTierConfig,
   parseDataTierConfig,
 } from "./data/data-tier-config";
+import { AppConfig, DnsConfig, RawAppConfig, parseAppConfig } from "./app/app-config";
 
 /** NAT layout for the private (app) subnets. */
 export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
@@ -49,10 +50,14 @@ export interface TapConfig {
   readonly database: DatabaseConfig;
   /** AWS Backup plan retention. */
   readonly backup: BackupConfig;
+  /** The transaction API: Lambda or EC2, concurrency, ingress (lib/app/app-config.ts). */
+  readonly app: AppConfig;
+  /** The API's domain, zone, health checks and routing between regions. */
+  readonly dns: DnsConfig;
 }
 
 /** Raw values as the stack config holds them: strings, or a parsed object for tags. */
-export interface RawConfig extends RawDataTierConfig {
+export interface RawConfig extends RawDataTierConfig, RawAppConfig {
   readonly environmentSuffix?: string;
   readonly primaryRegion?: string;
   readonly drRegion?: string;
@@ -246,6 +251,7 @@ export function parseConfig(raw: RawConfig): TapConfig {
   const mode = oneOf("mode", raw.mode ?? CONFIG_DEFAULTS.mode, STACK_MODES, problems);
   const tags = checkTags(raw.tags, problems);
   const { database, backup } = parseDataTierConfig(raw, problems);
+  const { app, dns } = parseAppConfig(raw, { natGateways, mode }, problems);
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -262,6 +268,8 @@ export function parseConfig(raw: RawConfig): TapConfig {
     tags,
     database,
     backup,
+    app,
+    dns,
   };
 }
 
@@ -276,7 +284,7 @@ export function loadConfig(config: pulumi.Config = new pulumi.Config()): TapConf
     azCount: config.get("azCount"),
     natGateways: config.get("natGateways"),
     mode: config.get("mode"),
-    tags: readTags(config),
+    tags: readJson(config, "tags"),
     dbCapacity: config.get("dbCapacity"),
     dbInstanceClass: config.get("dbInstanceClass"),
     dbMinAcu: config.get("dbMinAcu"),
@@ -287,18 +295,34 @@ export function loadConfig(config: pulumi.Config = new pulumi.Config()): TapConf
     dbBackupRetentionDays: config.get("dbBackupRetentionDays"),
     backupDailyRetentionDays: config.get("backupDailyRetentionDays"),
     backupHourlyRetentionDays: config.get("backupHourlyRetentionDays"),
+    appTier: config.get("appTier"),
+    apiReservedConcurrency: config.get("apiReservedConcurrency"),
+    workerReservedConcurrency: config.get("workerReservedConcurrency"),
+    albIngressCidrs: readJson(config, "albIngressCidrs"),
+    appInstanceType: config.get("appInstanceType"),
+    primaryAppCapacity: config.get("primaryAppCapacity"),
+    drAppCapacity: config.get("drAppCapacity"),
+    domainName: config.get("domainName"),
+    hostedZoneId: config.get("hostedZoneId"),
+    routingPolicy: config.get("routingPolicy"),
+    dnsRecordType: config.get("dnsRecordType"),
+    dnsTtlSeconds: config.get("dnsTtlSeconds"),
+    healthCheckFailureThreshold: config.get("healthCheckFailureThreshold"),
+    primaryTrafficWeight: config.get("primaryTrafficWeight"),
+    drTrafficWeight: config.get("drTrafficWeight"),
   });
 }
 
-function readTags(config: pulumi.Config): unknown {
-  const text = config.get("tags");
+/** A structured key (a map or a list): Pulumi hands it over as JSON text. */
+function readJson(config: pulumi.Config, key: string): unknown {
+  const text = config.get(key);
   if (text === undefined) {
     return undefined;
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    // A plain string is not a map; checkTags reports it with the expected form.
+    // Plain text is not a map or list; the key's check reports it with the expected form.
     return text;
   }
 }

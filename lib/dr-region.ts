@@ -11,6 +11,8 @@ export interface DrRegionArgs extends RegionalDeploymentArgs {
   readonly globalClusterIdentifier: pulumi.Input<string>;
   /** The primary's region, the source of storage replication. */
   readonly primaryRegion: string;
+  /** The API's public zone from PrimaryRegion; undefined without a domain. */
+  readonly hostedZoneId?: pulumi.Input<string>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GlobalDatabase } from "./data/global-database";
+import { PublicHostedZone } from "./dns/hosted-zone";
 import { RegionalDataTier } from "./data/regional-data-tier";
 import { MasterCredentials } from "./data/aurora-cluster";
 import { RegionalDeployment, RegionalDeploymentArgs } from "./region/regional-deployment";
@@ -24,6 +25,11 @@ export class PrimaryRegion extends RegionalDeployment {
   public readonly globalWriterEndpoint: pulumi.Output<string>;
   /** For the replicated secret in GlobalResources. */
   public readonly masterCredentials: MasterCredentials;
+  /**
+   * The API's public zone (created here or adopted), undefined without a domain. Like the
+   * global cluster, it is a global resource the primary creates and the DR region receives.
+   */
+  public readonly hostedZone: PublicHostedZone | undefined;
 
   constructor(name: string, args: PrimaryRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:region:PrimaryRegion", name, "primary", args, opts);
@@ -50,6 +56,20 @@ export class PrimaryRegion extends RegionalDeployment {
       .all([globalDatabase.globalClusterIdentifier, writer.id])
       .apply(([identifier]) => identifier);
     this.globalWriterEndpoint = globalDatabase.writerEndpoint;
+    const domainName = args.dns.domainName;
+    this.hostedZone =
+      domainName === undefined
+        ? undefined
+        : new PublicHostedZone(
+            `${name}-zone`,
+            {
+              domainName,
+              existingZoneId: args.dns.hostedZoneId,
+              retainOnDelete: this.settings.retainDataOnDelete,
+              forceDestroy: this.settings.forceDestroy,
+            },
+            this.childOptions,
+          );
 
     this.registerOutputs({
       ...this.regionalOutputs(this.data),

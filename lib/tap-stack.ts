@@ -27,6 +27,8 @@ export class TapStack extends pulumi.ComponentResource {
       mode: args.mode,
       tags,
       database: args.database,
+      app: args.app,
+      dns: args.dns,
     };
 
     this.primary = new PrimaryRegion(
@@ -48,6 +50,7 @@ export class TapStack extends pulumi.ComponentResource {
         peerVpcCidr: args.primaryVpcCidr,
         globalClusterIdentifier: this.primary.globalClusterIdentifier,
         primaryRegion: args.primaryRegion,
+        hostedZoneId: this.primary.hostedZone?.zoneId,
       },
       { parent: this },
     );

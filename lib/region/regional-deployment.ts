@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NatGatewayMode, StackMode } from "../config";
 import { createRegionalProvider } from "../aws-provider";
+import { AppConfig, DnsConfig } from "../app/app-config";
 import { DatabaseConfig } from "../data/data-tier-config";
 import { DatabaseMembership, RegionalDataTier } from "../data/regional-data-tier";
 import { ModeSettings, modeSettings } from "../modes";
@@ -37,6 +38,10 @@ export interface RegionalDeploymentArgs {
   readonly peerVpcCidr: string;
   /** Aurora capacity, RPO and automated backups. */
   readonly database: DatabaseConfig;
+  /** The transaction API: what runs it, its concurrency and who may reach it. */
+  readonly app: AppConfig;
+  /** The API's domain and zone; no domain means an HTTP-only load balancer (test mode). */
+  readonly dns: DnsConfig;
 }
 
 /**

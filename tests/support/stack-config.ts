@@ -4,4 +4,6 @@ export const LONGEST_NAMES_CONFIG = {
   primaryRegion: "ap-southeast-2",
   drRegion: "ap-northeast-3",
   mode: "production",
+  // A production stack serves HTTPS only, so it needs a domain.
+  domainName: "payments.example.com",
 } as const;

@@ -15,9 +15,9 @@ const problemsOf = (raw: RawConfig): readonly string[] => {
 };
 
 describe("parseConfig", () => {
-  it("applies the documented defaults to a config with only environmentSuffix", () => {
-    // GIVEN only the required key WHEN parsed THEN every default is the documented one
-    expect(parseConfig({ environmentSuffix: "dev" })).toEqual({
+  it("applies the documented defaults to a config with only the keys a production stack needs", () => {
+    // GIVEN the required key and the domain production needs WHEN parsed THEN every default is the documented one
+    expect(parseConfig({ environmentSuffix: "dev", domainName: "payments.example.com" })).toEqual({
       environmentSuffix: "dev",
       primaryRegion: "us-east-1",
       drRegion: "us-east-2",
@@ -38,6 +38,25 @@ describe("parseConfig", () => {
         backupRetentionDays: 7,
       },
       backup: { dailyRetentionDays: 35, hourlyRetentionDays: 0 },
+      app: {
+        tier: "lambda",
+        apiReservedConcurrency: 50,
+        workerReservedConcurrency: 10,
+        ingressCidrs: ["0.0.0.0/0"],
+        instanceType: "t4g.small",
+        primaryCapacity: { min: 2, desired: 2, max: 6 },
+        drCapacity: { min: 1, desired: 1, max: 6 },
+      },
+      dns: {
+        domainName: "payments.example.com",
+        hostedZoneId: undefined,
+        routingPolicy: "failover",
+        recordType: "cname",
+        ttlSeconds: 15,
+        healthCheckFailureThreshold: 3,
+        primaryWeight: 100,
+        drWeight: 0,
+      },
     });
     expect(CONFIG_DEFAULTS.mode).toBe("production");
   });
@@ -45,6 +64,7 @@ describe("parseConfig", () => {
   it("accepts every valid non-default value", () => {
     const config = parseConfig({
       environmentSuffix: "pr-123",
+      domainName: "payments.example.com",
       primaryRegion: "eu-west-1",
       drRegion: "eu-central-1",
       primaryVpcCidr: "172.16.0.0/20",
@@ -61,107 +81,124 @@ describe("parseConfig", () => {
   it.each<[string, RawConfig, string]>([
     [
       "missing suffix",
-      {},
+      { domainName: "payments.example.com" },
       "environmentSuffix: is required; set it with `pulumi config set environmentSuffix <suffix>` (lowercase letters, digits and inner hyphens, at most 16 characters)",
     ],
     [
       "uppercase suffix",
-      { environmentSuffix: "Dev" },
+      { environmentSuffix: "Dev", domainName: "payments.example.com" },
       'environmentSuffix: "Dev" has characters AWS names reject; use lowercase letters, digits and single inner hyphens (for example "dev" or "pr-123")',
     ],
     [
       "suffix with a trailing hyphen (RDS rejects it)",
-      { environmentSuffix: "dev-" },
+      { environmentSuffix: "dev-", domainName: "payments.example.com" },
       'environmentSuffix: "dev-" has characters AWS names reject; use lowercase letters, digits and single inner hyphens (for example "dev" or "pr-123")',
     ],
     [
       "suffix too long for the tightest name",
-      { environmentSuffix: "abcdefghijklmnopq" },
+      { environmentSuffix: "abcdefghijklmnopq", domainName: "payments.example.com" },
       'environmentSuffix: "abcdefghijklmnopq" is 17 characters; at most 16 are allowed so that every physical name fits its AWS length limit',
     ],
     [
       "same regions",
-      { environmentSuffix: "dev", drRegion: "us-east-1" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", drRegion: "us-east-1" },
       'drRegion: must differ from primaryRegion (both are "us-east-1"); a DR copy in the same region does not survive a regional outage',
     ],
     [
       "invented region",
-      { environmentSuffix: "dev", drRegion: "us-middle-1" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", drRegion: "us-middle-1" },
       'drRegion: "us-middle-1" is not an AWS commercial region; use one of af-south-1, ap-east-1, ap-east-2, ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-south-1, ap-south-2, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-southeast-6, ap-southeast-7, ca-central-1, ca-west-1, eu-central-1, eu-central-2, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-2, eu-west-3, il-central-1, me-central-1, me-south-1, mx-central-1, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2',
     ],
     [
       "malformed CIDR",
-      { environmentSuffix: "dev", primaryVpcCidr: "10.0.0.0" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", primaryVpcCidr: "10.0.0.0" },
       'primaryVpcCidr: "10.0.0.0" is not an IPv4 CIDR block; use the form 10.0.0.0/16',
     ],
     [
       "octet out of range",
-      { environmentSuffix: "dev", primaryVpcCidr: "10.300.0.0/16" },
+      {
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        primaryVpcCidr: "10.300.0.0/16",
+      },
       'primaryVpcCidr: "10.300.0.0/16" is not an IPv4 CIDR block; use the form 10.0.0.0/16',
     ],
     [
       "host bits set",
-      { environmentSuffix: "dev", primaryVpcCidr: "10.0.1.0/16" },
+      {
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        primaryVpcCidr: "10.0.1.0/16",
+      },
       'primaryVpcCidr: "10.0.1.0/16" has host bits set; use the network address 10.0.0.0/16',
     ],
     [
       "larger than a VPC may be",
-      { environmentSuffix: "dev", primaryVpcCidr: "10.0.0.0/15" },
+      {
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        primaryVpcCidr: "10.0.0.0/15",
+      },
       'primaryVpcCidr: "10.0.0.0/15" is larger than AWS allows for a VPC; use a prefix from /16 to /24',
     ],
     [
       "too small for the subnets",
-      { environmentSuffix: "dev", drVpcCidr: "10.1.0.0/25" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", drVpcCidr: "10.1.0.0/25" },
       'drVpcCidr: "10.1.0.0/25" is too small for the subnets: the VPC is cut into 16 subnet slots, which must be /28 (AWS\'s smallest subnet) or larger; use a prefix from /16 to /24',
     ],
     [
       "public range",
-      { environmentSuffix: "dev", drVpcCidr: "8.8.0.0/16" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", drVpcCidr: "8.8.0.0/16" },
       'drVpcCidr: "8.8.0.0/16" is not a private (RFC 1918) range; use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
     ],
     [
       "overlapping CIDRs",
-      { environmentSuffix: "dev", primaryVpcCidr: "10.0.0.0/16", drVpcCidr: "10.0.128.0/20" },
+      {
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        primaryVpcCidr: "10.0.0.0/16",
+        drVpcCidr: "10.0.128.0/20",
+      },
       'drVpcCidr: "10.0.128.0/20" overlaps primaryVpcCidr "10.0.0.0/16"; VPC peering needs non-overlapping blocks',
     ],
     [
       "azCount below Aurora's minimum",
-      { environmentSuffix: "dev", azCount: "1" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", azCount: "1" },
       'azCount: "1" is not allowed; use a whole number from 2 (Aurora needs two AZs) to 4',
     ],
     [
       "azCount above the slot layout",
-      { environmentSuffix: "dev", azCount: "5" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", azCount: "5" },
       'azCount: "5" is not allowed; use a whole number from 2 (Aurora needs two AZs) to 4',
     ],
     [
       "azCount not a whole number",
-      { environmentSuffix: "dev", azCount: "2.5" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", azCount: "2.5" },
       'azCount: "2.5" is not allowed; use a whole number from 2 (Aurora needs two AZs) to 4',
     ],
     [
       "unknown NAT mode",
-      { environmentSuffix: "dev", natGateways: "two" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", natGateways: "two" },
       'natGateways: "two" is not allowed; use one of none, single, perAz',
     ],
     [
       "unknown mode",
-      { environmentSuffix: "dev", mode: "prod" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", mode: "prod" },
       'mode: "prod" is not allowed; use one of test, production',
     ],
     [
       "tags not a map",
-      { environmentSuffix: "dev", tags: "team=payments" },
+      { environmentSuffix: "dev", domainName: "payments.example.com", tags: "team=payments" },
       "tags: \"team=payments\" is not a map; set entries with `pulumi config set --path 'tags.<Key>' <value>`",
     ],
     [
       "reserved tag prefix",
-      { environmentSuffix: "dev", tags: { "aws:owner": "me" } },
+      { environmentSuffix: "dev", domainName: "payments.example.com", tags: { "aws:owner": "me" } },
       'tags.aws:owner: the key is not allowed; tag keys are 1-128 characters and must not start with "aws:"',
     ],
     [
       "non-string tag value",
-      { environmentSuffix: "dev", tags: { Tier: 1 } },
+      { environmentSuffix: "dev", domainName: "payments.example.com", tags: { Tier: 1 } },
       "tags.Tier: 1 is not a string; tag values must be strings",
     ],
   ])(
@@ -185,6 +222,7 @@ describe("the program with bad config", () => {
     // GIVEN overlapping VPC CIDRs WHEN the real program runs THEN it throws before any registration
     const failure = await runProgram({
       environmentSuffix: "dev",
+      domainName: "payments.example.com",
       primaryVpcCidr: "10.0.0.0/16",
       drVpcCidr: "10.0.0.0/16",
     }).then(
@@ -198,7 +236,11 @@ describe("the program with bad config", () => {
   });
 
   it("reads tags set with --path as a map", async () => {
-    const run = await runProgram({ environmentSuffix: "dev", tags: { CostCenter: "payments" } });
+    const run = await runProgram({
+      environmentSuffix: "dev",
+      domainName: "payments.example.com",
+      tags: { CostCenter: "payments" },
+    });
     const providers = run.resources.filter((resource) => resource.type === "pulumi:providers:aws");
     expect(providers.length).toBeGreaterThan(0);
     for (const provider of providers) {

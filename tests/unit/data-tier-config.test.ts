@@ -2,7 +2,7 @@ import { ConfigError, RawConfig, parseConfig } from "../../lib/config";
 
 const problemsOf = (raw: Omit<RawConfig, "environmentSuffix">): readonly string[] => {
   try {
-    parseConfig({ environmentSuffix: "dev", ...raw });
+    parseConfig({ environmentSuffix: "dev", domainName: "payments.example.com", ...raw });
   } catch (error) {
     if (error instanceof ConfigError) {
       return error.problems;
@@ -16,6 +16,7 @@ describe("data-tier config", () => {
   it("accepts a provisioned, pilot-light, managed-RPO configuration", () => {
     const config = parseConfig({
       environmentSuffix: "dev",
+      domainName: "payments.example.com",
       dbCapacity: "provisioned",
       dbInstanceClass: "db.r7g.2xlarge",
       primaryDbInstances: "3",
@@ -41,6 +42,7 @@ describe("data-tier config", () => {
   it("accepts half-ACU steps from 0.5 to 256", () => {
     const { database } = parseConfig({
       environmentSuffix: "dev",
+      domainName: "payments.example.com",
       dbMinAcu: "0.5",
       dbMaxAcu: "256",
     });
@@ -101,12 +103,20 @@ describe("data-tier config", () => {
   });
 
   it("reads dbRpoSeconds 0 (the default) as managed RPO off", () => {
-    expect(parseConfig({ environmentSuffix: "dev", dbRpoSeconds: "0" }).database.rpoSeconds).toBe(
-      undefined,
-    );
-    expect(parseConfig({ environmentSuffix: "dev", dbRpoSeconds: "20" }).database.rpoSeconds).toBe(
-      20,
-    );
+    expect(
+      parseConfig({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        dbRpoSeconds: "0",
+      }).database.rpoSeconds,
+    ).toBe(undefined);
+    expect(
+      parseConfig({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        dbRpoSeconds: "20",
+      }).database.rpoSeconds,
+    ).toBe(20);
   });
 
   it("checks the ACU range only once both ends are valid", () => {

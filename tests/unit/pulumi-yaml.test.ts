@@ -4,8 +4,8 @@ import { parse } from "yaml";
 import { RawConfig, parseConfig } from "../../lib/config";
 
 interface Declaration {
-  type: "string" | "integer" | "boolean";
-  default?: string | number;
+  type: "string" | "integer" | "boolean" | "array";
+  default?: string | number | string[];
 }
 const project = parse(readFileSync(join(__dirname, "../../Pulumi.yaml"), "utf8")) as {
   name: string;
@@ -31,11 +31,20 @@ describe("Pulumi.yaml config schema", () => {
   });
 
   it("states the same defaults the code applies, so `pulumi config` and parseConfig agree", () => {
-    const fromYaml: Record<string, string> = { environmentSuffix: "dev" };
+    // Scalars reach the program as text; lists as parsed JSON (see readJson in lib/config.ts).
+    const fromYaml: Record<string, string | string[]> = {
+      environmentSuffix: "dev",
+      domainName: "payments.example.com",
+    };
     for (const [key, declaration] of Object.entries(project.config)) {
-      if (declaration.default !== undefined) fromYaml[key] = String(declaration.default);
+      const value = declaration.default;
+      if (value !== undefined) fromYaml[key] = Array.isArray(value) ? value : String(value);
     }
-    expect(parseConfig(fromYaml as RawConfig)).toEqual(parseConfig({ environmentSuffix: "dev" }));
+    // A production stack (the default mode) needs a domain; it has no default.
+    const domainName = "payments.example.com";
+    expect(parseConfig({ ...fromYaml, domainName } as RawConfig)).toEqual(
+      parseConfig({ environmentSuffix: "dev", domainName }),
+    );
   });
 });
 
@@ -61,5 +70,20 @@ function parseConfigKeys(): Required<Omit<RawConfig, "tags">> & { tags: unknown 
     dbBackupRetentionDays: "7",
     backupDailyRetentionDays: "35",
     backupHourlyRetentionDays: "0",
+    appTier: "lambda",
+    apiReservedConcurrency: "50",
+    workerReservedConcurrency: "10",
+    albIngressCidrs: ["0.0.0.0/0"],
+    appInstanceType: "t4g.small",
+    primaryAppCapacity: "2/2/6",
+    drAppCapacity: "1/1/6",
+    domainName: "payments.example.com",
+    hostedZoneId: "Z0123456789ABCDEFGHIJ",
+    routingPolicy: "failover",
+    dnsRecordType: "cname",
+    dnsTtlSeconds: "15",
+    healthCheckFailureThreshold: "3",
+    primaryTrafficWeight: "100",
+    drTrafficWeight: "0",
   };
 }

@@ -25,7 +25,13 @@ const clusterIn = (graph: Graph, region: string): CapturedResource => {
 describe("Aurora global database (defaults, test mode)", () => {
   let graph: Graph;
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode: "test" }));
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode: "test",
+      }),
+    );
   });
 
   it("creates one encrypted global cluster in the primary region, with the shared engine version", () => {
@@ -260,7 +266,13 @@ describe("Aurora global database (defaults, test mode)", () => {
 describe("Aurora in production mode", () => {
   let graph: Graph;
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "prod", mode: "production" }));
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "prod",
+        domainName: "payments.example.com",
+        mode: "production",
+      }),
+    );
   });
 
   it("protects the global cluster and both clusters from deletion and takes final snapshots", () => {
@@ -282,6 +294,7 @@ describe("Aurora, provisioned pilot light with managed RPO", () => {
     graph = new Graph(
       await runProgram({
         environmentSuffix: "dev",
+        domainName: "payments.example.com",
         dbCapacity: "provisioned",
         dbInstanceClass: "db.r7g.large",
         primaryDbInstances: "1",

@@ -21,7 +21,9 @@ describe.each([
   let graph: Graph;
   let rules: Rule[];
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode }));
+    graph = new Graph(
+      await runProgram({ environmentSuffix: "dev", domainName: "payments.example.com", mode }),
+    );
     rules = graph.ofType(PLAN)[0].inputs.rules as Rule[];
   });
 
@@ -97,6 +99,7 @@ describe("AWS Backup with hourly backups and longer retention", () => {
     const graph = new Graph(
       await runProgram({
         environmentSuffix: "dev",
+        domainName: "payments.example.com",
         backupDailyRetentionDays: "90",
         backupHourlyRetentionDays: "2",
       }),

@@ -4,6 +4,7 @@ import { runProgram } from "../../support/mock-graph";
 // The same instance count in both regions, so only the primary's role shows in the comparison below.
 const CONFIG = {
   environmentSuffix: "dev",
+  domainName: "payments.example.com",
   primaryRegion: "eu-west-1",
   drRegion: "eu-central-1",
   primaryDbInstances: "2",

@@ -13,7 +13,9 @@ describe.each([
   let graph: Graph;
   let table: CapturedResource;
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode }));
+    graph = new Graph(
+      await runProgram({ environmentSuffix: "dev", domainName: "payments.example.com", mode }),
+    );
     [table] = graph.ofType(TABLE);
   });
 

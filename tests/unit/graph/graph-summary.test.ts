@@ -4,7 +4,13 @@ import { runProgram } from "../../support/mock-graph";
 
 describe("resource summary per type and region", () => {
   it("counts every cloud resource once, in one of the stack's two regions", async () => {
-    const graph = new Graph(await runProgram({ environmentSuffix: "dev", mode: "test" }));
+    const graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode: "test",
+      }),
+    );
     const rows = summarizeByTypeAndRegion(graph.resources);
     if (process.env.PRINT_GRAPH_SUMMARY === "1") {
       console.log(formatSummary(rows));

@@ -73,7 +73,13 @@ describe("KMS key placement across the whole graph", () => {
   let graph: Graph;
   let uses: KeyUse[];
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode: "test" }));
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode: "test",
+      }),
+    );
     uses = graph.cloudResources.flatMap((resource) => keyUses(graph, resource));
   });
 

@@ -9,7 +9,9 @@ describe.each([
 ])("KMS keys in %s mode", (mode, deletionWindow, retained) => {
   let graph: Graph;
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode }));
+    graph = new Graph(
+      await runProgram({ environmentSuffix: "dev", domainName: "payments.example.com", mode }),
+    );
   });
 
   it("creates one rotating, single-region key per region", () => {

@@ -15,7 +15,13 @@ const inRegion = (resources: CapturedResource[], region: string) =>
 describe("regional network (defaults: 3 AZs, no NAT)", () => {
   let graph: Graph;
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode: "test" }));
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode: "test",
+      }),
+    );
   });
 
   it.each([
@@ -153,7 +159,13 @@ describe("regional network (defaults: 3 AZs, no NAT)", () => {
 describe("flow logs", () => {
   let graph: Graph;
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode: "test" }));
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode: "test",
+      }),
+    );
   });
 
   it("captures ALL traffic of each VPC into a log group encrypted with its own region's key", () => {
@@ -213,7 +225,13 @@ describe.each([
 ])("natGateways=%s", (natGateways, natsPerRegion, distinctTargets) => {
   let graph: Graph;
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", natGateways }));
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        natGateways,
+      }),
+    );
   });
 
   it(`creates ${natsPerRegion} NAT gateway(s) per region in public subnets, and routes every private table through them`, () => {

@@ -3,7 +3,11 @@ import { runProgram } from "../../support/mock-graph";
 
 describe("stack outputs contract", () => {
   it("exports, non-empty, every output the integration tests read", async () => {
-    const { outputs } = await runProgram({ environmentSuffix: "dev", mode: "test" });
+    const { outputs } = await runProgram({
+      environmentSuffix: "dev",
+      domainName: "payments.example.com",
+      mode: "test",
+    });
     const missing = STACK_OUTPUT_KEYS.filter((key) => {
       const value = outputs[key];
       return value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
@@ -12,7 +16,11 @@ describe("stack outputs contract", () => {
   });
 
   it("exports list outputs as lists of one id per AZ", async () => {
-    const { outputs } = await runProgram({ environmentSuffix: "dev", azCount: "2" });
+    const { outputs } = await runProgram({
+      environmentSuffix: "dev",
+      domainName: "payments.example.com",
+      azCount: "2",
+    });
     for (const key of STACK_OUTPUT_KEYS.filter((k) => k.endsWith("SubnetIds"))) {
       expect([key, (outputs[key] as string[]).length]).toEqual([key, 2]);
     }

@@ -3,6 +3,7 @@ import { runProgram } from "../../support/mock-graph";
 
 const CONFIG = {
   environmentSuffix: "dev",
+  domainName: "payments.example.com",
   primaryRegion: "us-west-2",
   drRegion: "us-east-2",
   azCount: "2",

@@ -20,7 +20,13 @@ describe("transaction queues", () => {
     return { queue, dlq };
   };
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode: "test" }));
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode: "test",
+      }),
+    );
   });
 
   it.each(["us-east-1", "us-east-2"])(

@@ -28,7 +28,9 @@ describe.each([
 ])("S3 buckets in %s mode", (mode, forceDestroy, retained, noncurrentDays) => {
   let graph: Graph;
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode }));
+    graph = new Graph(
+      await runProgram({ environmentSuffix: "dev", domainName: "payments.example.com", mode }),
+    );
   });
 
   it("creates transaction-log, document and access-log buckets in each region", () => {
@@ -179,7 +181,13 @@ describe.each([
 describe("S3 replication, both ways", () => {
   let graph: Graph;
   beforeAll(async () => {
-    graph = new Graph(await runProgram({ environmentSuffix: "dev", mode: "test" }));
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode: "test",
+      }),
+    );
   });
 
   it("configures each data bucket in its own region to replicate to the same-purpose bucket of the other", () => {
