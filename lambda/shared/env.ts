@@ -14,7 +14,10 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** Returns the variable's value, or undefined when it is unset or empty. */
-export function optionalEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function optionalEnv(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === "" ? undefined : value;
 }
@@ -27,4 +30,18 @@ export function requirePortEnv(name: string, env: NodeJS.ProcessEnv = process.en
     throw new Error(`Environment variable ${name} must be a TCP port (1-65535), got "${raw}"`);
   }
   return port;
+}
+
+/** An optional positive integer; throws naming the variable when it is set but malformed. */
+export function optionalPositiveInt(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): number | undefined {
+  const raw = optionalEnv(name, env);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`Environment variable ${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
 }

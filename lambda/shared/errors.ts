@@ -38,11 +38,7 @@ export class NotFoundError extends HttpError {
 
 export class MethodNotAllowedError extends HttpError {
   constructor(allowed: readonly string[]) {
-    super(
-      405,
-      { error: "method_not_allowed", allowed },
-      { Allow: allowed.join(", ") },
-    );
+    super(405, { error: "method_not_allowed", allowed }, { Allow: allowed.join(", ") });
   }
 }
 
@@ -66,6 +62,9 @@ export class IdempotencyConflictError extends HttpError {
 /** Why a dependency cannot serve the request right now. */
 export type UnavailableCode = "not_writer" | "database_unavailable";
 
+/** The reason given with every not_writer answer. */
+export const NOT_WRITER_REASON = "this region's database cluster is read-only (not the writer)";
+
 /** Seconds a client should wait before retrying a 503 (with the same Idempotency-Key). */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -79,12 +78,7 @@ export class ServiceUnavailableError extends HttpError {
     readonly reason: string,
     options?: ErrorOptions,
   ) {
-    super(
-      503,
-      { error: code, reason },
-      { "Retry-After": String(RETRY_AFTER_SECONDS) },
-      options,
-    );
+    super(503, { error: code, reason }, { "Retry-After": String(RETRY_AFTER_SECONDS) }, options);
   }
 }
 

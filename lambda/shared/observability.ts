@@ -2,9 +2,9 @@
  * Powertools Logger and Metrics, one of each per process (module scope, as Powertools
  * recommends), shared by both functions and the local server.
  *
- * - Logs are structured JSON. Errors are passed to the logger as Error objects, which it
- *   formats (name, message, stack, cause); never `JSON.stringify(error)`, which prints `{}`.
- *   Nothing here logs a secret, a password or a full request body.
+ * - Logs are structured JSON. Errors are logged through `describeError` (name, message, code,
+ *   cause; stack on request); never `JSON.stringify(error)`, which prints `{}`, and never the
+ *   raw error object (see below). Nothing here logs a secret, a password or a request body.
  * - Metrics are CloudWatch EMF lines in the function's log, flushed once per invocation with
  *   `publishStoredMetrics()`. Namespace `POWERTOOLS_METRICS_NAMESPACE` (default "TapDr"),
  *   dimension `service` = `POWERTOOLS_SERVICE_NAME`.
@@ -43,11 +43,33 @@ export function countMetric(name: MetricName, count = 1): void {
   metrics.addMetric(name, MetricUnit.Count, count);
 }
 
-/** Flushes this invocation's metrics; a failure to emit metrics never fails a request. */
+/**
+ * Flushes this invocation's metrics (nothing when none were added, rather than Powertools'
+ * "No application metrics to publish" warning); a failure to emit metrics never fails a request.
+ */
 export function flushMetrics(): void {
+  if (!metrics.hasStoredMetrics()) return;
   try {
     metrics.publishStoredMetrics();
   } catch (error) {
-    logger.warn("Could not publish metrics", error as Error);
+    logger.warn("Could not publish metrics", { error: describeError(error) });
   }
+}
+
+/**
+ * The loggable facts of an error: name, message, code (SQLSTATE or Node/SDK code), and the same
+ * for its cause. Errors are not handed to the logger whole: pg attaches its client (connection
+ * parameters and all) to errors, and SDK errors carry response metadata.
+ */
+export function describeError(error: unknown, withStack = false): Record<string, string> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  const info: Record<string, string> = { name: error.name, message: error.message };
+  if (typeof code === "string") info.code = code;
+  if (withStack && error.stack !== undefined) info.stack = error.stack;
+  if (error.cause !== undefined && error.cause !== error) {
+    const cause = describeError(error.cause);
+    for (const [k, v] of Object.entries(cause)) info[`cause.${k}`] = v;
+  }
+  return info;
 }

@@ -1,0 +1,192 @@
+/**
+ * Wires the real API and worker cores to real adapters on the local services: pg (verified TLS)
+ * and DynamoDB (dynalite). SQS and Secrets Manager are the real SDK clients, intercepted by
+ * aws-sdk-client-mock in the test file (`mockAws`).
+ */
+import { randomUUID } from "node:crypto";
+
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { ALBEvent, ALBResult } from "aws-lambda";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
+
+import { type CredentialsProvider, SecretCredentials } from "../../../lambda/shared/db/credentials";
+import { Database } from "../../../lambda/shared/db/database";
+import { migrate } from "../../../lambda/shared/db/migrations";
+import { DynamoDbStatusStore } from "../../../lambda/shared/stores/dynamodb-status-store";
+import { PgTransactionStore } from "../../../lambda/shared/stores/pg-transaction-store";
+import { SecretsManagerSecretSource } from "../../../lambda/shared/stores/secrets-manager-secret-source";
+import { SqsQueue } from "../../../lambda/shared/stores/sqs-queue";
+import { type ApiHandler, makeApiHandler } from "../../../lambda/transaction-api/handler";
+import { type WorkerHandler, makeWorkerHandler } from "../../../lambda/transaction-worker/handler";
+import {
+  type TestDatabase,
+  caFile,
+  dynamoClient,
+  dynamoEndpoint,
+  pgHost,
+  pgPort,
+} from "./services";
+
+export const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/transactions";
+export const SECRET_ID = "tap-dr/test/master";
+
+export interface AwsMocks {
+  readonly sqs: AwsClientStub<SQSClient>;
+  readonly secrets: AwsClientStub<SecretsManagerClient>;
+  /** Default behaviour: SendMessage succeeds; the secret holds the test role's credentials. */
+  reset(db: TestDatabase): void;
+}
+
+export function mockAws(): AwsMocks {
+  const sqs = mockClient(SQSClient);
+  const secrets = mockClient(SecretsManagerClient);
+  return {
+    sqs,
+    secrets,
+    reset(db) {
+      sqs.reset();
+      secrets.reset();
+      sqs.on(SendMessageCommand).callsFake(() => ({ MessageId: randomUUID() }));
+      secrets.on(GetSecretValueCommand, { SecretId: SECRET_ID }).resolves({
+        SecretString: secretFor(db.user, db.password),
+      });
+    },
+  };
+}
+
+/** The master secret's shape; host/port/dbname are deliberately wrong: only user/password count. */
+export function secretFor(username: string, password: string): string {
+  return JSON.stringify({ username, password, host: "primary.invalid", port: 1, dbname: "x" });
+}
+
+export interface HarnessOptions {
+  readonly db: TestDatabase;
+  readonly tableName: string;
+  readonly dbHost?: string;
+  readonly dbPort?: number;
+  /** e.g. "-c default_transaction_read_only=on": how an Aurora secondary looks to a client. */
+  readonly sessionOptions?: string;
+  readonly dynamoEndpoint?: string;
+  readonly credentials?: CredentialsProvider;
+  readonly healthTimeoutMs?: number;
+  readonly poolMax?: number;
+}
+
+export interface Harness {
+  readonly api: ApiHandler;
+  readonly worker: WorkerHandler;
+  readonly database: Database;
+  readonly transactions: PgTransactionStore;
+  readonly statuses: DynamoDbStatusStore;
+  /** Applies the schema now (tests that inspect tables before the first write). */
+  migrate(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export function makeHarness(o: HarnessOptions): Harness {
+  const database = new Database({
+    host: o.dbHost ?? pgHost(),
+    port: o.dbPort ?? pgPort(),
+    database: o.db.name,
+    credentials:
+      o.credentials ??
+      new SecretCredentials(
+        new SecretsManagerSecretSource(new SecretsManagerClient({})),
+        SECRET_ID,
+      ),
+    tls: { caFile: caFile() },
+    poolMax: o.poolMax ?? 10,
+    connectionTimeoutMillis: 1500,
+    ...(o.sessionOptions !== undefined ? { sessionOptions: o.sessionOptions } : {}),
+  });
+  const dynamo = dynamoClient(o.dynamoEndpoint ?? dynamoEndpoint());
+  const transactions = new PgTransactionStore(database);
+  const statuses = new DynamoDbStatusStore(dynamo, o.tableName);
+  const queue = new SqsQueue(new SQSClient({ region: "us-east-1" }), QUEUE_URL);
+  return {
+    api: makeApiHandler({
+      transactions,
+      statuses,
+      queue,
+      region: "us-east-1",
+      ...(o.healthTimeoutMs !== undefined ? { healthTimeoutMs: o.healthTimeoutMs } : {}),
+    }),
+    worker: makeWorkerHandler({ transactions, statuses, queue, outboxGraceSeconds: 0 }),
+    database,
+    transactions,
+    statuses,
+    migrate: () => database.withClient((client) => migrate(client)),
+    async close() {
+      await database.end();
+      dynamo.destroy();
+    },
+  };
+}
+
+export interface AlbRequest {
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+  readonly multiValue?: boolean;
+}
+
+export function albEvent(method: string, path: string, request: AlbRequest = {}): ALBEvent {
+  const headers = { host: "api.example.com", ...request.headers };
+  return {
+    requestContext: {
+      elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/t/1" },
+    },
+    httpMethod: method,
+    path,
+    queryStringParameters: {},
+    ...(request.multiValue === true
+      ? {
+          multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+          multiValueQueryStringParameters: {},
+        }
+      : { headers }),
+    body: request.body ?? null,
+    isBase64Encoded: request.isBase64Encoded ?? false,
+  };
+}
+
+export const VALID_BODY = {
+  amount: 1250,
+  currency: "EUR",
+  sourceAccount: "DE89370400440532013000",
+  destinationAccount: "FR1420041010050500013M02606",
+  reference: "invoice 2024-118",
+} as const;
+
+/** POST /transactions with JSON headers and a fresh Idempotency-Key unless given. */
+export function postEvent(body: unknown, headers: Record<string, string> = {}): ALBEvent {
+  return albEvent("POST", "/transactions", {
+    headers: {
+      "content-type": "application/json",
+      "idempotency-key": randomUUID(),
+      ...headers,
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly json: Record<string, unknown>;
+}
+
+export async function call(api: ApiHandler, event: ALBEvent): Promise<Answer> {
+  const result: ALBResult = await api(event);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  const body = result.body ?? "";
+  return {
+    status: result.statusCode,
+    headers,
+    body,
+    json: body === "" ? {} : (JSON.parse(body) as Record<string, unknown>),
+  };
+}
