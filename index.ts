@@ -70,3 +70,14 @@ export const drReplicationRoleArn = stack.dr.data.replicationRoleArn;
 export const drQueueUrl = stack.dr.data.queues.queueUrl;
 export const drDeadLetterQueueUrl = stack.dr.data.queues.deadLetterQueueUrl;
 export const drBackupVaultName = stack.dr.data.backupVaultName;
+
+// Application tier and traffic failover. The regional URLs exist in every stack (HTTP ALB names
+// without a domain); the DNS outputs exist only with a domain (always in production mode).
+export const primaryApiUrl = stack.global.primaryApiUrl;
+export const drApiUrl = stack.global.drApiUrl;
+export const hostedZoneId = stack.global.hostedZoneId;
+export const apiFailoverName = stack.global.apiFailoverName;
+export const apiFailoverUrl = stack.global.apiFailoverUrl;
+export const primaryHealthCheckId = stack.global.primaryHealthCheckId;
+export const drHealthCheckId = stack.global.drHealthCheckId;
+export const failoverBudgetSeconds = stack.global.failoverBudgetSeconds;

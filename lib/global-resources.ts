@@ -1,16 +1,33 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createRegionalProvider } from "./aws-provider";
+import { DnsConfig } from "./app/app-config";
 import { StackMode } from "./config";
 import { MasterCredentials } from "./data/aurora-cluster";
 import { BackupConfig } from "./data/data-tier-config";
 import { DATA_BUCKET_PURPOSES, DataBucketPurpose } from "./data/regional-data-tier";
 import { BackupPlan } from "./global/backup-plan";
 import { BucketReplication } from "./global/bucket-replication";
+import { DnsFailover } from "./dns/dns-failover";
+import { FailoverBudget, failoverBudget } from "./dns/failover-budget";
 import { DatabaseSecret } from "./global/database-secret";
 import { TransactionStateTable } from "./global/transaction-state-table";
 import { modeSettings } from "./modes";
 import { CrossRegionPeering } from "./network/vpc-peering";
+
+/** A region's API entry point, as its app tier (`region.app`) exposes it. */
+export interface RegionApiEndpoint {
+  /** DNS name of the region's internet-facing load balancer. */
+  readonly albDnsName: pulumi.Input<string>;
+  /** The load balancer's canonical hosted zone id, for alias records. */
+  readonly albZoneId: pulumi.Input<string>;
+  /** "api-<region code>.<domain>"; undefined without a domain. */
+  readonly regionalApiHostname: pulumi.Input<string> | undefined;
+  /** The region's own URL: https://api-<code>.<domain>, or http://<ALB DNS name> without a domain. */
+  readonly apiUrl: pulumi.Input<string>;
+  /** Path of the deep health check, for example "/health". */
+  readonly healthCheckPath: string;
+}
 
 /** What GlobalResources needs from one region's component: plain values and Outputs only. */
 export interface RegionEndpoint {
@@ -38,6 +55,8 @@ export interface RegionEndpoint {
   readonly backupVaultArn: pulumi.Input<string>;
   /** The region's Aurora member cluster. */
   readonly clusterArn: pulumi.Input<string>;
+  /** The region's API entry point. */
+  readonly api: RegionApiEndpoint;
 }
 
 /** What only the primary region provides. */
@@ -61,13 +80,75 @@ export interface GlobalResourcesArgs {
   readonly dr: RegionEndpoint;
   /** Stack-wide tags for this component's providers. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The API's domain, routing policy, record type and health-check threshold. Without
+   * `domainName` there is no zone, no record and no health check (test stacks).
+   * @default no domain
+   */
+  readonly dns?: DnsConfig;
+  /** The domain's public zone, from PrimaryRegion; required when dns.domainName is set. */
+  readonly hostedZoneId?: pulumi.Input<string>;
+}
+
+/** The DNS inputs of a stack with a domain, checked complete. */
+export interface DnsWiring {
+  readonly config: DnsConfig;
+  readonly domainName: string;
+  readonly zoneId: pulumi.Input<string>;
+  readonly primaryHostname: pulumi.Input<string>;
+  readonly drHostname: pulumi.Input<string>;
+}
+
+/** What dnsWiringOf reads of a region. */
+export interface DnsWiringSide {
+  readonly region: string;
+  readonly api: Pick<RegionApiEndpoint, "regionalApiHostname">;
+}
+
+/**
+ * undefined without a domain; with one, the zone and both regions' API names, or an
+ * error naming what is missing, before anything is registered.
+ */
+export function dnsWiringOf(args: {
+  readonly dns?: DnsConfig;
+  readonly hostedZoneId?: pulumi.Input<string>;
+  readonly primary: DnsWiringSide;
+  readonly dr: DnsWiringSide;
+}): DnsWiring | undefined {
+  const config = args.dns;
+  const domainName = config?.domainName;
+  if (config === undefined || domainName === undefined) {
+    return undefined;
+  }
+  if (args.hostedZoneId === undefined) {
+    throw new Error(
+      `hostedZoneId is required when dns.domainName is set (domainName is "${domainName}"); pass PrimaryRegion.hostedZone.zoneId`,
+    );
+  }
+  const hostnameOf = (side: DnsWiringSide): pulumi.Input<string> => {
+    const hostname = side.api.regionalApiHostname;
+    if (hostname === undefined) {
+      throw new Error(
+        `api.regionalApiHostname of region "${side.region}" is undefined although dns.domainName is "${domainName}"; the region's app tier must serve api-<region code>.<domain>`,
+      );
+    }
+    return hostname;
+  };
+  return {
+    config,
+    domainName,
+    zoneId: args.hostedZoneId,
+    primaryHostname: hostnameOf(args.primary),
+    drHostname: hostnameOf(args.dr),
+  };
 }
 
 /**
  * Everything that spans both regions and so can only be built once both exist:
  * the VPC peering, the replicated database secret and the DynamoDB global table
  * (their replicas need the DR key), S3 replication both ways, and the backup
- * plan that copies to the DR vault; Route 53 failover as a later issue adds it.
+ * plan that copies to the DR vault; and, with a domain, Route 53 health checks and the
+ * failover (or weighted) records of api.<domain>.
  * Data flows Primary -> DR -> Global, so nothing here is passed back to a region.
  */
 export class GlobalResources extends pulumi.ComponentResource {
@@ -77,9 +158,25 @@ export class GlobalResources extends pulumi.ComponentResource {
   public readonly tableName: pulumi.Output<string>;
   public readonly tableReplicaRegions: pulumi.Output<string[]>;
   public readonly backupPlanId: pulumi.Output<string>;
+  /** Each region's own API URL; they exist with or without a domain. */
+  public readonly primaryApiUrl: pulumi.Output<string>;
+  public readonly drApiUrl: pulumi.Output<string>;
+  /** The API's public zone; undefined without a domain (as are the DNS outputs below). */
+  public readonly hostedZoneId: pulumi.Output<string> | undefined;
+  /** "api.<domain>", answered by Route 53 with the healthy region. */
+  public readonly apiFailoverName: pulumi.Output<string> | undefined;
+  /** "https://api.<domain>". */
+  public readonly apiFailoverUrl: pulumi.Output<string> | undefined;
+  public readonly primaryHealthCheckId: pulumi.Output<string> | undefined;
+  public readonly drHealthCheckId: pulumi.Output<string> | undefined;
+  /** Nominal seconds until clients leave a failed region (lib/dns/failover-budget.ts). */
+  public readonly failoverBudgetSeconds: number | undefined;
+  /** The parts of that budget, for the plan and the README. */
+  public readonly failoverBudget: FailoverBudget | undefined;
 
   constructor(name: string, args: GlobalResourcesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:global:GlobalResources", name, {}, opts);
+    const dnsWiring = dnsWiringOf(args);
     const tags = args.tags ?? {};
     // Cross-region resources must be created in each side's own region, so this
     // component owns one provider per region rather than borrowing the regions'.
@@ -191,12 +288,23 @@ export class GlobalResources extends pulumi.ComponentResource {
       { parent: this, providers: { aws: primaryProvider } },
     );
 
+    const dns = dnsWiring && this.buildDnsFailover(name, args, dnsWiring, primaryProvider);
+
     this.vpcPeeringConnectionId = peering.peeringConnectionId;
     this.databaseSecretArn = secret.secretArn;
     this.drDatabaseSecretArn = secret.replicaSecretArn;
     this.tableName = table.tableName;
     this.tableReplicaRegions = table.replicaRegions;
     this.backupPlanId = backupPlan.planId;
+    this.primaryApiUrl = pulumi.output(primary.api.apiUrl);
+    this.drApiUrl = pulumi.output(dr.api.apiUrl);
+    this.hostedZoneId = dnsWiring && pulumi.output(dnsWiring.zoneId);
+    this.apiFailoverName = dns?.apiFailoverName;
+    this.apiFailoverUrl = this.apiFailoverName?.apply((host) => `https://${host}`);
+    this.primaryHealthCheckId = dns?.primaryHealthCheckId;
+    this.drHealthCheckId = dns?.drHealthCheckId;
+    this.failoverBudget = dnsWiring && failoverBudget(dnsWiring.config);
+    this.failoverBudgetSeconds = this.failoverBudget?.totalSeconds;
     this.registerOutputs({
       vpcPeeringConnectionId: this.vpcPeeringConnectionId,
       databaseSecretArn: this.databaseSecretArn,
@@ -204,6 +312,53 @@ export class GlobalResources extends pulumi.ComponentResource {
       tableName: this.tableName,
       tableReplicaRegions: this.tableReplicaRegions,
       backupPlanId: this.backupPlanId,
+      primaryApiUrl: this.primaryApiUrl,
+      drApiUrl: this.drApiUrl,
+      hostedZoneId: this.hostedZoneId,
+      apiFailoverName: this.apiFailoverName,
+      apiFailoverUrl: this.apiFailoverUrl,
+      primaryHealthCheckId: this.primaryHealthCheckId,
+      drHealthCheckId: this.drHealthCheckId,
+      failoverBudgetSeconds: this.failoverBudgetSeconds,
     });
+  }
+
+  /**
+   * Route 53 failover, only with a domain. Without one (test stacks) there is nothing to
+   * steer: health checks route traffic only through the records they are attached to, and
+   * the integration suite probes each ALB's /health directly, so HTTP checks of the ALB
+   * names would only add cost. Route 53 is global; the primary's provider is explicit.
+   */
+  private buildDnsFailover(
+    name: string,
+    args: GlobalResourcesArgs,
+    wiring: DnsWiring,
+    provider: aws.Provider,
+  ): DnsFailover {
+    const { config } = wiring;
+    const target = (side: RegionEndpoint, hostname: pulumi.Input<string>) => ({
+      region: side.region,
+      albDnsName: side.api.albDnsName,
+      albZoneId: side.api.albZoneId,
+      regionalApiHostname: hostname,
+      healthCheckPath: side.api.healthCheckPath,
+    });
+    return new DnsFailover(
+      `${name}-dns`,
+      {
+        environmentSuffix: args.environmentSuffix,
+        domainName: wiring.domainName,
+        zoneId: wiring.zoneId,
+        routingPolicy: config.routingPolicy,
+        recordType: config.recordType,
+        ttlSeconds: config.ttlSeconds,
+        failureThreshold: config.healthCheckFailureThreshold,
+        primaryWeight: config.primaryWeight,
+        drWeight: config.drWeight,
+        primary: target(args.primary, wiring.primaryHostname),
+        dr: target(args.dr, wiring.drHostname),
+      },
+      { parent: this, providers: { aws: provider } },
+    );
   }
 }

@@ -66,6 +66,13 @@ export class TapStack extends pulumi.ComponentResource {
       backupVaultName: region.data.backupVaultName,
       backupVaultArn: region.data.backupVaultArn,
       clusterArn: region.data.database.clusterArn,
+      api: {
+        albDnsName: region.app.albDnsName,
+        albZoneId: region.app.albZoneId,
+        regionalApiHostname: region.app.regionalApiHostname,
+        apiUrl: region.app.apiUrl,
+        healthCheckPath: region.app.healthCheckPath,
+      },
     });
     this.global = new GlobalResources(
       `${name}-global`,
@@ -80,6 +87,9 @@ export class TapStack extends pulumi.ComponentResource {
           globalWriterEndpoint: this.primary.globalWriterEndpoint,
         },
         dr: endpointOf(this.dr),
+        dns: args.dns,
+        // Route 53 records and health checks go into the zone the primary created or adopted.
+        hostedZoneId: this.primary.hostedZone?.zoneId,
       },
       { parent: this },
     );
@@ -90,6 +100,10 @@ export class TapStack extends pulumi.ComponentResource {
       vpcPeeringConnectionId: this.global.vpcPeeringConnectionId,
       globalClusterIdentifier: this.primary.globalClusterIdentifier,
       tableName: this.global.tableName,
+      primaryApiUrl: this.global.primaryApiUrl,
+      drApiUrl: this.global.drApiUrl,
+      apiFailoverUrl: this.global.apiFailoverUrl,
+      failoverBudgetSeconds: this.global.failoverBudgetSeconds,
     });
   }
 }

@@ -10,6 +10,7 @@ export const OUTPUTS_FILE = join(__dirname, "..", "..", "cfn-outputs", "flat-out
  */
 export const STACK_OUTPUT_KEYS = [
   "environmentSuffix",
+  "stackMode",
   "primaryRegion",
   "drRegion",
   "primaryVpcId",
@@ -60,8 +61,19 @@ export const STACK_OUTPUT_KEYS = [
   "drQueueUrl",
   "drDeadLetterQueueUrl",
   "drBackupVaultName",
+  "primaryApiUrl",
+  "drApiUrl",
 ] as const;
-export type StackOutputKey = (typeof STACK_OUTPUT_KEYS)[number];
+
+/** Outputs a stack exports only when a domain is configured (always in production mode). */
+export const DNS_OUTPUT_KEYS = [
+  "hostedZoneId",
+  "apiFailoverName",
+  "apiFailoverUrl",
+  "primaryHealthCheckId",
+  "drHealthCheckId",
+] as const;
+export type StackOutputKey = (typeof STACK_OUTPUT_KEYS)[number] | (typeof DNS_OUTPUT_KEYS)[number];
 
 export class StackOutputs {
   constructor(private readonly values: Record<string, unknown>) {}
@@ -72,6 +84,12 @@ export class StackOutputs {
       throw new Error(`stack output ${key} is missing or not a string in ${OUTPUTS_FILE}`);
     }
     return value;
+  }
+
+  /** An output that only some stacks export (see DNS_OUTPUT_KEYS); undefined when absent. */
+  optionalText(key: StackOutputKey): string | undefined {
+    const value = this.values[key];
+    return typeof value === "string" && value !== "" ? value : undefined;
   }
 
   /** A list output: a JSON array, or a JSON array flattened to a string by some CI steps. */

@@ -42,7 +42,7 @@ describe("Pulumi.yaml config schema", () => {
     }
     // A production stack (the default mode) needs a domain; it has no default.
     const domainName = "payments.example.com";
-    expect(parseConfig({ ...fromYaml, domainName } as RawConfig)).toEqual(
+    expect(parseConfig({ ...fromYaml, domainName })).toEqual(
       parseConfig({ environmentSuffix: "dev", domainName }),
     );
   });

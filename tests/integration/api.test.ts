@@ -1,0 +1,117 @@
+import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { randomUUID } from "node:crypto";
+import { eventually } from "./polling";
+import { StackOutputs, describeLive } from "./stack-outputs";
+
+type Side = "primary" | "dr";
+
+interface HealthBody {
+  status: string;
+  role?: string;
+  failing?: string[];
+}
+
+const fetchWithin = (url: string, init: RequestInit = {}): Promise<Response> =>
+  fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(10_000) });
+
+describeLive("deployed transaction API", (outputs: StackOutputs) => {
+  const apiUrl = (side: Side): string =>
+    outputs.text(side === "primary" ? "primaryApiUrl" : "drApiUrl");
+  const failoverUrl = (): string => outputs.text("apiFailoverUrl");
+  // Decided when the suite is defined, so a skipped case says why in its title.
+  const hasDomain = outputs.optionalText("apiFailoverUrl") !== undefined;
+  const withDomain = hasDomain ? it : it.skip;
+  const domainNote = hasDomain ? "" : " (skipped: the stack has no domain, so no DNS records)";
+  // Writes create real rows; only test-mode stacks get them.
+  const isTestStack = outputs.optionalText("stackMode") === "test";
+  const inTestStack = isTestStack ? it : it.skip;
+  const writeNote = isTestStack ? "" : " (skipped: writes run against test-mode stacks only)";
+
+  it.each<[Side, string]>([
+    ["primary", "writer"],
+    ["dr", "reader"],
+  ])(
+    "answers the deep health check directly at the %s region's load balancer, as the %s",
+    async (side, role) => {
+      const response = await fetchWithin(`${apiUrl(side)}/health`);
+      const body = (await response.json()) as HealthBody;
+      expect([response.status, body.status, body.role]).toEqual([200, "ok", role]);
+    },
+  );
+
+  withDomain(
+    `serves the health check through the failover name from the primary region${domainNote}`,
+    async () => {
+      const response = await fetchWithin(`${failoverUrl()}/health`);
+      const body = (await response.json()) as HealthBody;
+      expect([response.status, body.role]).toEqual([200, "writer"]);
+    },
+  );
+
+  withDomain(`redirects plain HTTP to HTTPS${domainNote}`, async () => {
+    const response = await fetchWithin(`${failoverUrl().replace(/^https:/, "http:")}/health`);
+    expect(response.status).toBe(301);
+    expect(response.headers.get("location")).toMatch(/^https:\/\//);
+  });
+
+  it.each<Side>(["primary", "dr"])(
+    "has a healthy Route 53 health check for the %s region",
+    async (side) => {
+      const id = outputs.optionalText(
+        side === "primary" ? "primaryHealthCheckId" : "drHealthCheckId",
+      );
+      if (id === undefined) return;
+      // Health-check status is read from Route 53's control plane (us-east-1); tests only.
+      const route53 = new Route53Client({ region: "us-east-1" });
+      const observations = await eventually("a healthy majority of checkers", async () => {
+        const { HealthCheckObservations = [] } = await route53.send(
+          new GetHealthCheckStatusCommand({ HealthCheckId: id }),
+        );
+        const healthy = HealthCheckObservations.filter((o) =>
+          o.StatusReport?.Status?.startsWith("Success"),
+        );
+        return healthy.length > HealthCheckObservations.length / 2
+          ? HealthCheckObservations
+          : undefined;
+      });
+      expect(observations.length).toBeGreaterThan(0);
+    },
+  );
+
+  inTestStack(
+    `accepts a transaction once per idempotency key in the primary, refuses writes in the DR region, and reads it back in both${writeNote}`,
+    async () => {
+      const key = randomUUID();
+      const body = JSON.stringify({
+        amount: 1250,
+        currency: "EUR",
+        sourceAccount: `ITSRC${key.slice(0, 8).toUpperCase()}`,
+        destinationAccount: `ITDST${key.slice(0, 8).toUpperCase()}`,
+        reference: "integration test",
+      });
+      const post = (side: Side) =>
+        fetchWithin(`${apiUrl(side)}/transactions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": key },
+          body,
+        });
+      const first = await post("primary");
+      const created = (await first.json()) as { id: string; status: string };
+      expect([first.status, created.status]).toEqual([201, "pending"]);
+
+      const replay = await post("primary");
+      expect([replay.status, await replay.json()]).toEqual([201, created]);
+
+      const refused = await post("dr");
+      expect(refused.status).toBe(503);
+
+      for (const side of ["primary", "dr"] as const) {
+        const found = await eventually(`GET in ${side}`, async () => {
+          const response = await fetchWithin(`${apiUrl(side)}/transactions/${created.id}`);
+          return response.status === 200 ? ((await response.json()) as { id: string }) : undefined;
+        });
+        expect(found.id).toBe(created.id);
+      }
+    },
+  );
+});
