@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { RegionalAppTier } from "./app/regional-app-tier";
 import { RegionalDataTier } from "./data/regional-data-tier";
 import { RegionalDeployment, RegionalDeploymentArgs } from "./region/regional-deployment";
 
@@ -22,6 +23,8 @@ export interface DrRegionArgs extends RegionalDeploymentArgs {
  */
 export class DrRegion extends RegionalDeployment {
   public readonly data: RegionalDataTier;
+  /** The region's API, the same building block as the primary's. */
+  public readonly app: RegionalAppTier;
 
   constructor(name: string, args: DrRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:region:DrRegion", name, "dr", args, opts);
@@ -30,6 +33,7 @@ export class DrRegion extends RegionalDeployment {
       sourceRegion: args.primaryRegion,
       instanceCount: args.database.drInstances,
     });
-    this.registerOutputs(this.regionalOutputs(this.data));
+    this.app = this.buildAppTier(this.data, args.hostedZoneId);
+    this.registerOutputs(this.regionalOutputs(this.data, this.app));
   }
 }

@@ -24,6 +24,13 @@ export interface ModeSettings {
   readonly noncurrentVersionDays: number;
   /** Secrets Manager recovery window; 0 deletes at once so a test stack can be recreated. */
   readonly secretRecoveryWindowDays: number;
+  /**
+   * Deletion protection on the application load balancers (LB-2). In test mode it is off, so
+   * `pulumi destroy` can delete them; ELB refuses DeleteLoadBalancer while it is on.
+   */
+  readonly loadBalancerDeletionProtection: boolean;
+  /** CloudWatch Logs retention of the functions' logs (CW-3; CW-4 asks for 365 in production). */
+  readonly appLogRetentionDays: number;
 }
 
 const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
@@ -36,6 +43,8 @@ const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
     forceDestroy: true,
     noncurrentVersionDays: 7,
     secretRecoveryWindowDays: 0,
+    loadBalancerDeletionProtection: false,
+    appLogRetentionDays: 7,
   },
   production: {
     kmsDeletionWindowDays: 30,
@@ -46,6 +55,8 @@ const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
     forceDestroy: false,
     noncurrentVersionDays: 90,
     secretRecoveryWindowDays: 30,
+    loadBalancerDeletionProtection: true,
+    appLogRetentionDays: 365,
   },
 };
 

@@ -31,6 +31,25 @@ export const NAME_LIMITS = {
   backupVault: 50,
   /** Secrets Manager secret names: 1-512. */
   secret: 512,
+  /** EC2 CreateLaunchTemplate LaunchTemplateName: 3-128. */
+  launchTemplate: 128,
+  /** Auto Scaling CreateAutoScalingGroup AutoScalingGroupName and PutScalingPolicy PolicyName: 1-255. */
+  autoScalingGroup: 255,
+  /** IAM CreateInstanceProfile InstanceProfileName: 1-128. */
+  instanceProfile: 128,
+  /**
+   * IAM CreateServiceLinkedRole CustomSuffix for Auto Scaling: the role name
+   * "AWSServiceRoleForAutoScaling_<suffix>" must fit RoleName's 64, so 64 - 29.
+   */
+  autoScalingRoleSuffix: 35,
+  /** ELBv2 CreateLoadBalancer Name: 1-32, alphanumerics and hyphens, not starting with "internal-". */
+  loadBalancer: 32,
+  /** ELBv2 CreateTargetGroup Name: 1-32, alphanumerics and hyphens. */
+  targetGroup: 32,
+  /** Lambda CreateFunction FunctionName (name form): 1-64. */
+  lambdaFunction: 64,
+  /** EventBridge PutRule Name: 1-64. */
+  eventRule: 64,
 } as const;
 
 export type NamedKind = keyof typeof NAME_LIMITS;
@@ -99,6 +118,16 @@ export function logGroupName(purpose: string, scope: NameScope): string {
 /** Where RDS writes a cluster's exported logs; the name is fixed by RDS. */
 export function rdsClusterLogGroupName(clusterIdentifier: string, logType: string): string {
   return assertWithinLimit("logGroup", `/aws/rds/cluster/${clusterIdentifier}/${logType}`);
+}
+
+/** Where Lambda writes a function's logs by default; the stack creates the group under this name. */
+export function lambdaLogGroupName(functionName: string): string {
+  return assertWithinLimit("logGroup", `/aws/lambda/${functionName}`);
+}
+
+/** Prefix of every Lambda log group of this stack: the key policy lets Logs use the key for them. */
+export function lambdaLogGroupPrefix(scope: NameScope): string {
+  return `/aws/lambda/${PROJECT_PREFIX}-${scope.environmentSuffix}-`;
 }
 
 /** Prefix of every RDS cluster log group of this stack: the key policy lets Logs use the key for them. */

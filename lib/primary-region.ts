@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GlobalDatabase } from "./data/global-database";
 import { PublicHostedZone } from "./dns/hosted-zone";
+import { RegionalAppTier } from "./app/regional-app-tier";
 import { RegionalDataTier } from "./data/regional-data-tier";
 import { MasterCredentials } from "./data/aurora-cluster";
 import { RegionalDeployment, RegionalDeploymentArgs } from "./region/regional-deployment";
@@ -30,6 +31,8 @@ export class PrimaryRegion extends RegionalDeployment {
    * global cluster, it is a global resource the primary creates and the DR region receives.
    */
   public readonly hostedZone: PublicHostedZone | undefined;
+  /** The region's API: load balancer, API function or fleet, queue worker. */
+  public readonly app: RegionalAppTier;
 
   constructor(name: string, args: PrimaryRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:region:PrimaryRegion", name, "primary", args, opts);
@@ -71,8 +74,10 @@ export class PrimaryRegion extends RegionalDeployment {
             this.childOptions,
           );
 
+    this.app = this.buildAppTier(this.data, this.hostedZone?.zoneId);
+
     this.registerOutputs({
-      ...this.regionalOutputs(this.data),
+      ...this.regionalOutputs(this.data, this.app),
       globalClusterIdentifier: this.globalClusterIdentifier,
       globalWriterEndpoint: this.globalWriterEndpoint,
     });

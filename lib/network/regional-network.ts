@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NatGatewayMode } from "../config";
 import { physicalName } from "../naming";
-import { VpcEndpoints } from "./vpc-endpoints";
+import { GatewayEndpointService, VpcEndpoints } from "./vpc-endpoints";
 import { VpcFlowLogs } from "./flow-logs";
 import { PlannedSubnet, SubnetTier, planSubnets, selectAvailabilityZones } from "./subnet-layout";
 
@@ -41,6 +41,12 @@ export class RegionalNetwork extends pulumi.ComponentResource {
   /** Route tables of the private and isolated tiers: the ones that get peering routes. */
   public readonly internalRouteTableIds: pulumi.Output<string>[];
   public readonly flowLogGroupName: pulumi.Output<string>;
+  /** Security group of the private AWS API endpoints; undefined with NAT (no interface endpoints). */
+  public readonly interfaceEndpointSecurityGroupId: pulumi.Output<string> | undefined;
+  /** Prefix lists of the S3 and DynamoDB gateway endpoints, for security group rules. */
+  public readonly gatewayPrefixListIds: Readonly<
+    Record<GatewayEndpointService, pulumi.Output<string>>
+  >;
 
   constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:network:RegionalNetwork", name, {}, opts);
@@ -140,7 +146,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     );
     const internalRouteTables = [...privateRouteTables, ...isolatedRouteTables];
 
-    new VpcEndpoints(
+    const endpoints = new VpcEndpoints(
       `${name}-endpoints`,
       {
         vpcId: vpc.id,
@@ -176,6 +182,8 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     this.isolatedSubnetIds = isolatedSubnets.map((subnet) => subnet.id);
     this.internalRouteTableIds = internalRouteTables.map((table) => table.id);
     this.flowLogGroupName = flowLogs.logGroupName;
+    this.interfaceEndpointSecurityGroupId = endpoints.interfaceSecurityGroupId;
+    this.gatewayPrefixListIds = endpoints.gatewayPrefixListIds;
     this.registerOutputs({
       vpcId: this.vpcId,
       vpcCidrBlock: this.vpcCidrBlock,
@@ -185,6 +193,8 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       isolatedSubnetIds: this.isolatedSubnetIds,
       internalRouteTableIds: this.internalRouteTableIds,
       flowLogGroupName: this.flowLogGroupName,
+      interfaceEndpointSecurityGroupId: this.interfaceEndpointSecurityGroupId,
+      gatewayPrefixListIds: this.gatewayPrefixListIds,
     });
   }
 

@@ -21,6 +21,7 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "monitoring",
 ] as const;
 export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
+export type GatewayEndpointService = (typeof GATEWAY_ENDPOINT_SERVICES)[number];
 
 export interface VpcEndpointsArgs {
   readonly vpcId: pulumi.Input<string>;
@@ -39,13 +40,22 @@ export interface VpcEndpointsArgs {
 export class VpcEndpoints extends pulumi.ComponentResource {
   /** Security group of the interface endpoints, or undefined when none are created. */
   public readonly interfaceSecurityGroupId: pulumi.Output<string> | undefined;
+  /**
+   * The AWS-managed prefix list of each gateway endpoint's service: security group
+   * rules name it to allow traffic that the gateway routes (a gateway endpoint has no
+   * IP address or security group of its own).
+   */
+  public readonly gatewayPrefixListIds: Readonly<
+    Record<GatewayEndpointService, pulumi.Output<string>>
+  >;
 
   constructor(name: string, args: VpcEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:network:VpcEndpoints", name, {}, opts);
     const scope = { environmentSuffix: args.environmentSuffix, region: args.region };
 
+    const prefixListIds: Partial<Record<GatewayEndpointService, pulumi.Output<string>>> = {};
     for (const service of GATEWAY_ENDPOINT_SERVICES) {
-      new aws.ec2.VpcEndpoint(
+      const endpoint = new aws.ec2.VpcEndpoint(
         `${name}-${service}`,
         {
           vpcId: args.vpcId,
@@ -56,7 +66,12 @@ export class VpcEndpoints extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      prefixListIds[service] = endpoint.prefixListId;
     }
+    this.gatewayPrefixListIds = prefixListIds as Record<
+      GatewayEndpointService,
+      pulumi.Output<string>
+    >;
 
     if (args.createInterfaceEndpoints ?? true) {
       const securityGroup = new aws.ec2.SecurityGroup(
@@ -98,6 +113,9 @@ export class VpcEndpoints extends pulumi.ComponentResource {
       }
       this.interfaceSecurityGroupId = securityGroup.id;
     }
-    this.registerOutputs({ interfaceSecurityGroupId: this.interfaceSecurityGroupId });
+    this.registerOutputs({
+      interfaceSecurityGroupId: this.interfaceSecurityGroupId,
+      gatewayPrefixListIds: this.gatewayPrefixListIds,
+    });
   }
 }

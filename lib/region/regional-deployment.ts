@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { NatGatewayMode, StackMode } from "../config";
 import { createRegionalProvider } from "../aws-provider";
 import { AppConfig, DnsConfig } from "../app/app-config";
+import { fleetServiceLinkedRoleName } from "../app/ec2-instance-policy";
+import { RegionalAppTier } from "../app/regional-app-tier";
 import { DatabaseConfig } from "../data/data-tier-config";
 import { DatabaseMembership, RegionalDataTier } from "../data/regional-data-tier";
 import { ModeSettings, modeSettings } from "../modes";
@@ -62,6 +64,10 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
   public readonly kmsKeyArn: pulumi.Output<string>;
   public readonly kmsKeyAlias: pulumi.Output<string>;
   public readonly flowLogGroupName: pulumi.Output<string>;
+  /** Security group of the private AWS API endpoints; undefined with NAT. */
+  public readonly interfaceEndpointSecurityGroupId: pulumi.Output<string> | undefined;
+  /** Prefix list of the DynamoDB gateway endpoint, for the app tier's egress rules. */
+  public readonly dynamoDbPrefixListId: pulumi.Output<string>;
 
   /** This region's provider: every child gets it explicitly. */
   protected readonly provider: aws.Provider;
@@ -105,6 +111,16 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
         partition,
         deletionWindowInDays: settings.kmsDeletionWindowDays,
         retainOnDelete: settings.retainDataOnDelete,
+        // The EC2 tier's Auto Scaling role attaches root volumes encrypted under this key.
+        autoScalingServiceLinkedRoleNames:
+          args.app.tier === "ec2"
+            ? [
+                fleetServiceLinkedRoleName({
+                  environmentSuffix: args.environmentSuffix,
+                  region: args.region,
+                }),
+              ]
+            : [],
       },
       this.childOptions,
     );
@@ -133,6 +149,15 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
     this.kmsKeyArn = key.keyArn;
     this.kmsKeyAlias = key.aliasName;
     this.flowLogGroupName = network.flowLogGroupName;
+    this.interfaceEndpointSecurityGroupId = network.interfaceEndpointSecurityGroupId;
+    this.dynamoDbPrefixListId = network.gatewayPrefixListIds.dynamodb;
+  }
+
+  /** Subnet CIDRs of one tier of a VPC, computed as the network computes them. */
+  private tierCidrs(vpcCidr: string, tier: "private" | "isolated"): string[] {
+    return planSubnets(vpcCidr, this.args.azCount ?? 3)
+      .filter((subnet) => subnet.tier === tier)
+      .map((subnet) => subnet.cidr);
   }
 
   /**
@@ -141,11 +166,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
    * subnets of this VPC and of the peer VPC (reached over the peering).
    */
   protected buildDataTier(membership: DatabaseMembership): RegionalDataTier {
-    const azCount = this.args.azCount ?? 3;
-    const appSubnetCidrs = (vpcCidr: string): string[] =>
-      planSubnets(vpcCidr, azCount)
-        .filter((subnet) => subnet.tier === "private")
-        .map((subnet) => subnet.cidr);
+    const appSubnetCidrs = (vpcCidr: string): string[] => this.tierCidrs(vpcCidr, "private");
     return new RegionalDataTier(
       `${this.componentName}-data`,
       {
@@ -168,8 +189,46 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
     );
   }
 
+  /**
+   * The region's API, built the same way in both regions from its own data tier:
+   * the ALB (HTTPS with a domain), the API Lambda or EC2 fleet, and the queue worker.
+   * `hostedZoneId` is the domain's zone (the primary creates or adopts it).
+   */
+  protected buildAppTier(
+    data: RegionalDataTier,
+    hostedZoneId: pulumi.Input<string> | undefined,
+  ): RegionalAppTier {
+    const args = this.args;
+    return new RegionalAppTier(
+      `${this.componentName}-app`,
+      {
+        region: this.region,
+        environmentSuffix: args.environmentSuffix,
+        role: this.role,
+        app: args.app,
+        domainName: args.dns.domainName,
+        hostedZoneId,
+        awsApiAccess: (args.natGateways ?? "none") === "none" ? "interface-endpoints" : "nat",
+        interfaceEndpointSecurityGroupId: this.interfaceEndpointSecurityGroupId,
+        dynamoDbPrefixListId: this.dynamoDbPrefixListId,
+        vpcId: this.vpcId,
+        publicSubnetIds: this.publicSubnetIds,
+        privateSubnetIds: this.privateSubnetIds,
+        databaseSubnetCidrs: this.tierCidrs(this.vpcCidr, "isolated"),
+        kmsKeyArn: this.kmsKeyArn,
+        databaseEndpoint: data.database.endpoint,
+        queueUrl: data.queues.queueUrl,
+        queueArn: data.queues.queueArn,
+        settings: this.settings,
+        accountId: this.accountId,
+        partition: this.partition,
+      },
+      this.childOptions,
+    );
+  }
+
   /** The outputs every region registers; subclasses add their role-specific ones. */
-  protected regionalOutputs(data: RegionalDataTier): pulumi.Inputs {
+  protected regionalOutputs(data: RegionalDataTier, app: RegionalAppTier): pulumi.Inputs {
     return {
       region: this.region,
       vpcId: this.vpcId,
@@ -191,6 +250,11 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
       queueUrl: data.queues.queueUrl,
       deadLetterQueueUrl: data.queues.deadLetterQueueUrl,
       backupVaultName: data.backupVaultName,
+      albDnsName: app.albDnsName,
+      albZoneId: app.albZoneId,
+      apiUrl: app.apiUrl,
+      workerFunctionName: app.workerFunctionName,
+      apiFunctionName: app.apiFunctionName,
     };
   }
 }

@@ -5,10 +5,16 @@ import * as aws from "@pulumi/aws";
  * trust policy can be limited to this account (confused-deputy protection).
  * S3 replication and AWS Backup document a plain trust policy; a condition the
  * service does not send would silently break replication or backups.
+ *
+ * Lambda: AWS's own Lambda trust-policy template conditions on aws:SourceAccount
+ * (aws/agent-toolkit-for-aws, deploying-custom-domain-rest-api/scripts/lambda-trust-policy.json;
+ * also aws-samples/serverless-patterns#69). Only the account, not aws:SourceArn: the function
+ * ARN would tie one role to one function and is not what those templates use.
  */
 export const SERVICES_SENDING_SOURCE_ACCOUNT = [
   "vpc-flow-logs.amazonaws.com",
   "monitoring.rds.amazonaws.com",
+  "lambda.amazonaws.com",
 ] as const;
 
 /**

@@ -57,6 +57,77 @@ export interface KeyPolicyScope {
    * and the ones AWS services write to under fixed names ("/aws/rds/cluster/tap-dev-").
    */
   readonly logGroupNamePrefixes: readonly string[];
+  /**
+   * Names of the Auto Scaling service-linked roles (AWSServiceRoleForAutoScaling_<suffix>) that
+   * launch instances whose EBS volumes this key encrypts: the EC2 app tier's fleet. Empty adds
+   * no statement. @default []
+   */
+  readonly autoScalingServiceLinkedRoleNames?: readonly string[];
+}
+
+/** Where IAM puts Amazon EC2 Auto Scaling's service-linked roles. */
+export const AUTO_SCALING_SERVICE_ROLE_PATH = "/aws-service-role/autoscaling.amazonaws.com/";
+
+/** The ARN AWS gives an Auto Scaling service-linked role of this account. */
+export function autoScalingServiceLinkedRoleArn(
+  partition: string,
+  accountId: string,
+  roleName: string,
+): string {
+  return `arn:${partition}:iam::${accountId}:role${AUTO_SCALING_SERVICE_ROLE_PATH}${roleName}`;
+}
+
+/**
+ * The two statements "Required AWS KMS key policy for use with encrypted volumes" (EC2 Auto
+ * Scaling User Guide) asks for: the service-linked role may use the key, and may create grants
+ * for the EBS volumes it attaches. Auto Scaling's own permissions do not cover customer managed
+ * keys, and its role has no IAM policy we could extend, so the key policy must allow it directly.
+ *
+ * The role is matched by aws:PrincipalArn under Principal "*", not named in Principal: KMS
+ * rejects a key policy whose Principal does not exist yet ("invalid principals"), and the key
+ * is created before the app tier creates the role. A condition is not resolved when the policy
+ * is saved, so the first `pulumi up` on a fresh account works, and a role deleted and created
+ * again (appTier switched off and on) still matches, where a Principal ARN would have been
+ * bound to the old role's unique id. kms:CallerAccount keeps it to this account (K-3: the
+ * wildcard principal is always conditioned).
+ */
+function autoScalingStatements(
+  partition: string,
+  accountId: string,
+  roleNames: readonly string[],
+): aws.iam.PolicyStatement[] {
+  const condition = {
+    StringEquals: { "kms:CallerAccount": accountId },
+    ArnEquals: {
+      "aws:PrincipalArn": roleNames.map((name) =>
+        autoScalingServiceLinkedRoleArn(partition, accountId, name),
+      ),
+    },
+  };
+  return [
+    {
+      Sid: "AutoScalingServiceLinkedRoleUse",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: [
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+      ],
+      Resource: "*",
+      Condition: condition,
+    },
+    {
+      Sid: "AutoScalingServiceLinkedRoleGrantsForVolumes",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: { ...condition, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
+  ];
 }
 
 /** The key policy of a regional customer-managed key. Pure, so it is tested statement by statement. */
@@ -64,6 +135,7 @@ export function buildKeyPolicy(scope: KeyPolicyScope): aws.iam.PolicyDocument {
   const { accountId, partition, region } = scope;
   const accountRoot = `arn:${partition}:iam::${accountId}:root`;
   const viaServices = KEY_USER_SERVICES.map((service) => `${service}.${region}.amazonaws.com`);
+  const autoScalingRoles = scope.autoScalingServiceLinkedRoleNames ?? [];
   return {
     Version: "2012-10-17",
     Statement: [
@@ -129,6 +201,9 @@ export function buildKeyPolicy(scope: KeyPolicyScope): aws.iam.PolicyDocument {
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceAccount": accountId } },
       },
+      ...(autoScalingRoles.length > 0
+        ? autoScalingStatements(partition, accountId, autoScalingRoles)
+        : []),
     ],
   };
 }

@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { kmsAliasName, logGroupName, physicalName, rdsClusterLogGroupPrefix } from "../naming";
+import {
+  kmsAliasName,
+  lambdaLogGroupPrefix,
+  logGroupName,
+  physicalName,
+  rdsClusterLogGroupPrefix,
+} from "../naming";
 import { buildKeyPolicy } from "./key-policy";
 
 export interface RegionalKeyArgs {
@@ -16,6 +22,11 @@ export interface RegionalKeyArgs {
   readonly deletionWindowInDays?: number;
   /** Keep the key in AWS when the stack deletes it, so data encrypted under it stays readable. @default true */
   readonly retainOnDelete?: boolean;
+  /**
+   * Auto Scaling service-linked roles that attach EBS volumes encrypted under this key
+   * (the EC2 app tier's fleet; see buildKeyPolicy). @default [] (no such statement)
+   */
+  readonly autoScalingServiceLinkedRoleNames?: readonly string[];
 }
 
 /**
@@ -37,7 +48,13 @@ export class RegionalKey extends pulumi.ComponentResource {
           accountId,
           partition,
           region: args.region,
-          logGroupNamePrefixes: [logGroupName("", scope), rdsClusterLogGroupPrefix(scope)],
+          logGroupNamePrefixes: [
+            logGroupName("", scope),
+            rdsClusterLogGroupPrefix(scope),
+            // The app tier's functions log to /aws/lambda/<function name>, encrypted.
+            lambdaLogGroupPrefix(scope),
+          ],
+          autoScalingServiceLinkedRoleNames: args.autoScalingServiceLinkedRoleNames ?? [],
         }),
       ),
     );

@@ -1,7 +1,10 @@
 import * as aws from "@pulumi/aws";
 
 /** Denies every request that does not arrive over TLS (aws:SecureTransport is false). */
-function denyInsecureTransport(action: string, resources: string[]): aws.iam.PolicyStatement {
+export function denyInsecureTransport(
+  action: string,
+  resources: string[],
+): aws.iam.PolicyStatement {
   return {
     Sid: "DenyInsecureTransport",
     Effect: "Deny",

@@ -8,18 +8,33 @@
  * CreateGlobalCluster / CreateDBClusterParameterGroup / CreateDBSubnetGroup,
  * S3 bucket naming rules, SQS CreateQueue QueueName, DynamoDB CreateTable
  * TableName, Backup CreateBackupVault / CreateBackupPlan / CreateBackupSelection,
- * Secrets Manager CreateSecret Name).
+ * Secrets Manager CreateSecret Name, IAM CreatePolicy PolicyName, ELBv2
+ * CreateLoadBalancer / CreateTargetGroup Name, Lambda CreateFunction FunctionName,
+ * EventBridge PutRule Name, Route 53 domain name format).
  */
 export interface NameRule {
   readonly field: string;
   readonly max: number;
   readonly pattern: RegExp;
+  /**
+   * false for names the stack does not choose, such as DNS names under the configured
+   * domain: they cannot carry environmentSuffix. @default true
+   */
+  readonly suffixed?: boolean;
 }
 
 /** RDS identifiers: a letter first, then letters, digits and single hyphens, no hyphen last. */
 const RDS_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/;
 /** RDS parameter group names follow the identifier rule. */
 const RDS_PARAMETER_GROUP = RDS_IDENTIFIER;
+/** ELBv2 names: alphanumerics and hyphens, no hyphen at either end. */
+const ELB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+/**
+ * A DNS name in text form: at most 253 characters (255 on the wire), labels of letters,
+ * digits, hyphens and underscores (ACM's validation names start with one), optional
+ * trailing dot.
+ */
+const DNS_NAME = /^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/;
 
 export const AWS_NAME_RULES: Readonly<Record<string, readonly NameRule[]>> = {
   "aws:iam/role:Role": [{ field: "name", max: 64, pattern: /^[\w+=,.@-]+$/ }],
@@ -58,6 +73,15 @@ export const AWS_NAME_RULES: Readonly<Record<string, readonly NameRule[]>> = {
   "aws:backup/plan:Plan": [{ field: "name", max: 50, pattern: /^[\w.-]+$/ }],
   "aws:backup/selection:Selection": [{ field: "name", max: 50, pattern: /^[\w.-]+$/ }],
   "aws:secretsmanager/secret:Secret": [{ field: "name", max: 512, pattern: /^[\w/+=.@-]+$/ }],
+  "aws:iam/policy:Policy": [{ field: "name", max: 128, pattern: /^[\w+=,.@-]+$/ }],
+  "aws:lb/loadBalancer:LoadBalancer": [
+    { field: "name", max: 32, pattern: /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/ },
+  ],
+  "aws:lb/targetGroup:TargetGroup": [{ field: "name", max: 32, pattern: ELB_NAME }],
+  "aws:lambda/function:Function": [{ field: "name", max: 64, pattern: /^[\w-]+$/ }],
+  "aws:cloudwatch/eventRule:EventRule": [{ field: "name", max: 64, pattern: /^[\w.-]+$/ }],
+  "aws:route53/zone:Zone": [{ field: "name", max: 253, pattern: DNS_NAME, suffixed: false }],
+  "aws:route53/record:Record": [{ field: "name", max: 253, pattern: DNS_NAME, suffixed: false }],
 };
 
 /** EC2 and most services: tag values are at most 256 characters. */

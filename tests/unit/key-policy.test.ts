@@ -82,3 +82,69 @@ describe("regional key policy", () => {
     }
   });
 });
+
+describe("regional key policy for the EC2 app tier", () => {
+  const roleName = "AWSServiceRoleForAutoScaling_tap-dev-app-euw1";
+  const roleArn = `arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/${roleName}`;
+  const withFleet = buildKeyPolicy({
+    accountId: "111122223333",
+    partition: "aws",
+    region: "eu-west-1",
+    logGroupNamePrefixes: ["/tap/dev/"],
+    autoScalingServiceLinkedRoleNames: [roleName],
+  }).Statement as PolicyStatement[];
+  const fleetSid = (sid: string): PolicyStatement => {
+    const found = withFleet.find((statement) => statement.Sid === sid);
+    if (!found) throw new Error(`no statement ${sid}`);
+    return found;
+  };
+
+  it("adds nothing when no fleet's role is named", () => {
+    expect(statements.map((s) => s.Sid)).not.toContain("AutoScalingServiceLinkedRoleUse");
+    expect(withFleet.slice(0, statements.length).map((s) => s.Sid)).toEqual(
+      statements.map((s) => s.Sid),
+    );
+  });
+
+  it("lets the fleet's Auto Scaling role use the key, as the EC2 Auto Scaling guide asks", () => {
+    expect(fleetSid("AutoScalingServiceLinkedRoleUse")).toEqual({
+      Sid: "AutoScalingServiceLinkedRoleUse",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: [
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+      ],
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:CallerAccount": "111122223333" },
+        ArnEquals: { "aws:PrincipalArn": [roleArn] },
+      },
+    });
+  });
+
+  it("lets it create grants only for AWS resources (the EBS volumes it attaches)", () => {
+    expect(fleetSid("AutoScalingServiceLinkedRoleGrantsForVolumes")).toEqual({
+      Sid: "AutoScalingServiceLinkedRoleGrantsForVolumes",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:CallerAccount": "111122223333" },
+        ArnEquals: { "aws:PrincipalArn": [roleArn] },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      },
+    });
+  });
+
+  it("never leaves a wildcard principal without the exact role ARN and this account (K-3)", () => {
+    for (const statement of withFleet.filter((s) => JSON.stringify(s.Principal).includes('"*"'))) {
+      expect(statement.Condition?.ArnEquals).toEqual({ "aws:PrincipalArn": [roleArn] });
+      expect(statement.Condition?.StringEquals?.["kms:CallerAccount"]).toBe("111122223333");
+    }
+  });
+});

@@ -1,4 +1,10 @@
-import { kmsAliasName, logGroupName, physicalName } from "../../lib/naming";
+import {
+  kmsAliasName,
+  lambdaLogGroupName,
+  lambdaLogGroupPrefix,
+  logGroupName,
+  physicalName,
+} from "../../lib/naming";
 import { AWS_COMMERCIAL_REGIONS, regionCode } from "../../lib/util/aws-regions";
 
 describe("regionCode", () => {
@@ -33,6 +39,24 @@ describe("physical names", () => {
     expect(physicalName("iamRole", "flowlogs", scope)).toBe("tap-dev-flowlogs-use2");
     expect(kmsAliasName("data", scope)).toBe("alias/tap-dev-data-use2");
     expect(logGroupName("vpc-flow-logs", scope)).toBe("/tap/dev/vpc-flow-logs");
+  });
+
+  it("puts a function's logs where Lambda writes them, under the prefix the key policy allows", () => {
+    const functionName = physicalName("lambdaFunction", "api", scope);
+    expect(lambdaLogGroupName(functionName)).toBe("/aws/lambda/tap-dev-api-use2");
+    expect(lambdaLogGroupName(functionName).startsWith(lambdaLogGroupPrefix(scope))).toBe(true);
+  });
+
+  it("keeps load balancer and target group names within ELB's 32 characters", () => {
+    expect(() =>
+      physicalName("loadBalancer", "api", {
+        environmentSuffix: "a".repeat(16),
+        region: "ap-southeast-2",
+      }),
+    ).not.toThrow();
+    expect(() => physicalName("targetGroup", "x".repeat(30), scope)).toThrow(
+      `targetGroup name "tap-dev-${"x".repeat(30)}-use2" is 43 characters; AWS allows at most 32`,
+    );
   });
 
   it("throws with the name, its length and the limit when a name is over its AWS limit", () => {

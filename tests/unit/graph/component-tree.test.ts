@@ -10,11 +10,16 @@ const CONFIG = {
   primaryDbInstances: "2",
   drDbInstances: "2",
 };
-/** What only the primary role adds: the global cluster it creates and the master password it owns. */
+/**
+ * What only the primary role adds: the global cluster it creates, the master password it owns,
+ * and the API's public zone (created here because this config names no existing zone).
+ */
 const PRIMARY_ONLY_TYPES = [
   "tap:data:GlobalDatabase",
   "aws:rds/globalCluster:GlobalCluster",
   "random:index/randomPassword:RandomPassword",
+  "tap:dns:PublicHostedZone",
+  "aws:route53/zone:Zone",
 ];
 let graph: Graph;
 

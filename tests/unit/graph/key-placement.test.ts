@@ -14,6 +14,8 @@ const ENCRYPTED_TYPES = [
   "aws:backup/vault:Vault",
   "aws:cloudwatch/logGroup:LogGroup",
   "aws:dynamodb/table:Table",
+  // The app tier's functions encrypt their environment variables with the region's key (L-10).
+  "aws:lambda/function:Function",
   "aws:rds/cluster:Cluster",
   "aws:rds/clusterInstance:ClusterInstance",
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
@@ -90,6 +92,7 @@ describe("KMS key placement across the whole graph", () => {
       "tap-global-state-table replicas[0].kmsKeyArn",
       "tap-global-db-secret replicas[0].kmsKeyId",
       "tap-dr-data-aurora-cluster kmsKeyId",
+      "tap-dr-app-worker kmsKeyArn",
       "tap-global-replication-to-dr-txlogs rules[0].destination.encryptionConfiguration.replicaKmsKeyId",
     ]) {
       expect(paths).toContain(expected);

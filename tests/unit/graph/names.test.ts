@@ -49,9 +49,11 @@ describe("physical names", () => {
     expect(violations).toEqual([]);
   });
 
-  it("puts environmentSuffix in every physical name", () => {
+  it("puts environmentSuffix in every physical name the stack chooses", () => {
     const names = graph.cloudResources.flatMap((resource) =>
-      (AWS_NAME_RULES[resource.type] ?? []).map((rule) => resource.inputs[rule.field]),
+      (AWS_NAME_RULES[resource.type] ?? [])
+        .filter((rule) => rule.suffixed !== false)
+        .map((rule) => resource.inputs[rule.field]),
     );
     expect(names.length).toBeGreaterThan(Object.keys(AWS_NAME_RULES).length);
     for (const name of names) {
@@ -60,7 +62,11 @@ describe("physical names", () => {
   });
 
   it("gives IAM roles and policies names unique across both regions (IAM is global)", () => {
-    for (const type of ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"]) {
+    for (const type of [
+      "aws:iam/role:Role",
+      "aws:iam/rolePolicy:RolePolicy",
+      "aws:iam/policy:Policy",
+    ]) {
       const names = graph.ofType(type).map((resource) => resource.inputs.name);
       expect(names.length).toBeGreaterThanOrEqual(2);
       expect(new Set(names).size).toBe(names.length);

@@ -20,7 +20,12 @@ const bucketNamed = (graph: Graph, name: unknown): CapturedResource => {
   return found;
 };
 const purposeOf = (bucket: CapturedResource): string =>
-  /^tap-[a-z0-9-]+?-(txlogs|documents|access-logs)-\d{12}-/.exec(str(bucket, "bucket"))?.[1] ?? "";
+  /^tap-[a-z0-9-]+?-(txlogs|documents|access-logs|alb-logs)-\d{12}-/.exec(
+    str(bucket, "bucket"),
+  )?.[1] ?? "";
+/** Log buckets: SSE-S3, because S3 server access logging and ALB access logs cannot use SSE-KMS. */
+const isLogBucket = (bucket: CapturedResource): boolean =>
+  ["access-logs", "alb-logs"].includes(purposeOf(bucket));
 
 describe.each([
   ["test", true, false, 7],
@@ -40,7 +45,8 @@ describe.each([
         .filter((bucket) => bucket.region === region)
         .map(purposeOf)
         .sort();
-      expect(purposes).toEqual(["access-logs", "documents", "txlogs"]);
+      // alb-logs: the app tier's load balancer access logs (tested in app-load-balancer.test.ts).
+      expect(purposes).toEqual(["access-logs", "alb-logs", "documents", "txlogs"]);
     }
   });
 
@@ -89,8 +95,8 @@ describe.each([
         applyServerSideEncryptionByDefault: { sseAlgorithm: string; kmsMasterKeyId?: string };
         bucketKeyEnabled?: boolean;
       }[];
-      if (purposeOf(bucket) === "access-logs") {
-        // S3 server access logging cannot deliver into an SSE-KMS bucket.
+      if (isLogBucket(bucket)) {
+        // S3 server access logging and ALB access logs cannot deliver into an SSE-KMS bucket.
         expect(rule.applyServerSideEncryptionByDefault).toEqual({ sseAlgorithm: "AES256" });
       } else {
         expect(rule.applyServerSideEncryptionByDefault.sseAlgorithm).toBe("aws:kms");
@@ -140,7 +146,7 @@ describe.each([
   });
 
   it("logs server access of each data bucket into its own region's log bucket, after that bucket's policy", () => {
-    for (const bucket of graph.ofType(BUCKET).filter((b) => purposeOf(b) !== "access-logs")) {
+    for (const bucket of graph.ofType(BUCKET).filter((b) => !isLogBucket(b))) {
       const logging = configOf(graph, bucket, "aws:s3/bucketLogging:BucketLogging");
       const target = bucketNamed(graph, logging.inputs.targetBucket);
       expect([purposeOf(target), target.region]).toEqual(["access-logs", bucket.region]);

@@ -1,0 +1,482 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SecureBucket } from "../data/secure-bucket";
+import { bucketName, physicalName } from "../naming";
+import { serviceTrustPolicy } from "../security/iam-documents";
+import { autoScalingServiceLinkedRoleArn } from "../security/key-policy";
+import { tlsOnlyBucketPolicy } from "../security/resource-policies";
+import { FleetCapacity } from "./app-config";
+import { al2023ImageId, instanceArchitecture } from "./ec2-image";
+import {
+  fleetServiceLinkedRoleName,
+  fleetServiceLinkedRoleSuffix,
+  instancePolicy,
+} from "./ec2-instance-policy";
+import {
+  buildUserData,
+  bundleObjectKey,
+  bundleSha256,
+  environmentNameProblems,
+} from "./ec2-user-data";
+
+export interface Ec2AppFleetArgs {
+  /** The region this fleet runs in; its component's provider must be for the same region. */
+  readonly region: string;
+  /** Stack suffix in every physical name. */
+  readonly environmentSuffix: string;
+  /** The region's role in the design, tagged on the instances. */
+  readonly role: "primary" | "dr";
+  /** The region's VPC. */
+  readonly vpcId: pulumi.Input<string>;
+  /** Private app subnets (a NAT route out), in at least 2 AZs (AS-5). */
+  readonly subnetIds: readonly pulumi.Input<string>[];
+  /** The load balancer's security group: the only source allowed to reach appPort. */
+  readonly albSecurityGroupId: pulumi.Input<string>;
+  /** The target group the instances register with (HTTP on appPort, health-checked). */
+  readonly targetGroupArn: pulumi.Input<string>;
+  /** Port the server listens on: 1024-65535, since it runs as an unprivileged user. */
+  readonly appPort: number;
+  /** The region's customer managed key: root volumes and the bundle object use it. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** EC2 instance type; its architecture picks the AL2023 AMI (arm64 for Graviton). */
+  readonly instanceType: string;
+  /**
+   * Auto Scaling sizes. desiredCapacity applies when the group is created only: later the
+   * scaling policy and the failover runbook own it, and `pulumi up` must not undo a failover.
+   */
+  readonly capacity: FleetCapacity;
+  /**
+   * The server's environment (DB_HOST, DB_PORT, DB_NAME, DB_SECRET_ID, TABLE_NAME, QUEUE_URL...):
+   * names and locations only, written into user data. The fleet sets AWS_REGION, PORT,
+   * DB_CA_FILE and NODE_ENV itself.
+   */
+  readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Customer managed, least-privilege data-plane policy; attached to the instance role. */
+  readonly apiPolicyArn: pulumi.Input<string>;
+  /**
+   * The bundled JavaScript of lambda/ec2-server/index.ts. It must bundle @aws-sdk/* too: unlike
+   * the Lambda runtime, an instance has no SDK installed.
+   */
+  readonly bundle: string;
+  /** The deploying account, from a lookup through this region's provider. */
+  readonly accountId: pulumi.Input<string>;
+  /** The partition ("aws"), from a lookup through this region's provider. */
+  readonly partition: pulumi.Input<string>;
+  /**
+   * Protect the Auto Scaling group in Pulumi (production): replacing it would stop every
+   * instance at once. The fleet holds no data, so nothing else is retained.
+   */
+  readonly deletionProtection: boolean;
+  /** Let destroy empty the artifacts bucket and delete the group without waiting for instances. */
+  readonly forceDestroy: boolean;
+  /**
+   * Where the Aurora clusters live (both VPCs' isolated subnets): the only 5432 egress.
+   * @default the RFC 1918 ranges, every address the VPCs and their peering can have
+   */
+  readonly databaseCidrs?: readonly string[];
+}
+
+/** Root volume: AL2023's root device is /dev/xvda; a different name adds a second volume instead. */
+export const ROOT_DEVICE_NAME = "/dev/xvda";
+export const ROOT_VOLUME_GIB = 16;
+/** Boot installs Node.js and fetches two files before the first health check can pass. */
+export const HEALTH_CHECK_GRACE_SECONDS = 300;
+export const INSTANCE_WARMUP_SECONDS = 180;
+/** Target tracking on average CPU: the server is CPU-bound on TLS and JSON per request. */
+export const CPU_TARGET_PERCENT = 50;
+/** Replace instances after 14 days, so new ones boot the current AL2023 release. */
+export const MAX_INSTANCE_LIFETIME_SECONDS = 14 * 24 * 60 * 60;
+/** Every private address a VPC (validated RFC 1918) or its peer can use. */
+export const RFC1918_CIDRS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+/** Group size metrics at 1-minute granularity, for dashboards and failover checks. */
+const GROUP_METRICS: aws.types.enums.autoscaling.Metric[] = [
+  "GroupMinSize",
+  "GroupMaxSize",
+  "GroupDesiredCapacity",
+  "GroupInServiceInstances",
+  "GroupPendingInstances",
+  "GroupTerminatingInstances",
+  "GroupTotalInstances",
+];
+
+/** Checks the plain args, listing every problem with its fix. */
+export function validateFleetArgs(args: Ec2AppFleetArgs): void {
+  const problems: string[] = [];
+  const { min, desired, max } = args.capacity;
+  if (!Number.isInteger(args.appPort) || args.appPort < 1024 || args.appPort > 65535) {
+    problems.push(
+      `appPort ${args.appPort} is not allowed; use 1024-65535 (the server runs unprivileged)`,
+    );
+  }
+  if (!(min >= 0 && min <= desired && desired <= max && max >= 1)) {
+    problems.push(
+      `capacity ${min}/${desired}/${max} is not allowed; use 0 <= min <= desired <= max and max >= 1`,
+    );
+  }
+  if (args.subnetIds.length < 2) {
+    problems.push(
+      `subnetIds has ${args.subnetIds.length} subnet(s); give the private subnets of at least 2 AZs (AS-5)`,
+    );
+  }
+  if (args.bundle.trim() === "") {
+    problems.push("bundle is empty; pass the bundled JavaScript of lambda/ec2-server/index.ts");
+  }
+  problems.push(...environmentNameProblems(Object.keys(args.environment)));
+  try {
+    instanceArchitecture(args.instanceType);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (problems.length > 0) {
+    throw new Error(`Ec2AppFleet ${args.region}:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+/**
+ * The API on EC2: an Auto Scaling group of AL2023 instances in the private subnets, behind the
+ * region's target group, each running the bundled server under systemd. No SSH: Session
+ * Manager only. Every child is parented here and reaches the region's provider through the
+ * parent's `providers`.
+ *
+ * Baseline waivers (reference/security-baseline.md):
+ * - AS-4 scaling notifications: the stack's SNS topic is another issue's; add an
+ *   `autoscaling.Notification` for the four events here when it exists.
+ * - AS-6 multiple instance types: Auto Scaling refuses a mixed instances policy with an
+ *   SSM-parameter AMI, and one AMI serves one architecture anyway.
+ * - S3-6, S3-10, S3-12, S3-13 for the artifacts bucket: it holds only the code bundle, which
+ *   each region uploads for itself from the program; nothing to log, replicate or lock.
+ * - I-2: Session Manager's ssmmessages actions have no resource type ("*", pinned to the region).
+ */
+export class Ec2AppFleet extends pulumi.ComponentResource {
+  public readonly autoScalingGroupName: pulumi.Output<string>;
+  public readonly instanceRoleArn: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  public readonly launchTemplateId: pulumi.Output<string>;
+
+  constructor(name: string, args: Ec2AppFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tap:app:Ec2AppFleet", name, {}, opts);
+    validateFleetArgs(args);
+    const scope = { environmentSuffix: args.environmentSuffix, region: args.region };
+    const child = { parent: this };
+    const nameTag = physicalName("nameTag", "app", scope);
+
+    // The bundle as an object of its own bucket, keyed by its hash.
+    const objectKey = bundleObjectKey(args.bundle);
+    const sha256 = bundleSha256(args.bundle);
+    const artifacts = new SecureBucket(
+      `${name}-artifacts`,
+      {
+        bucketName: pulumi
+          .output(args.accountId)
+          .apply((accountId) => bucketName("ec2-artifacts", scope, accountId)),
+        encryption: { kind: "kms", keyArn: args.kmsKeyArn },
+        policy: ({ bucketArn }) => tlsOnlyBucketPolicy(bucketArn),
+        accountId: args.accountId,
+        partition: args.partition,
+        // Old bundles stay restorable this long after a deploy replaced them.
+        noncurrentVersionDays: 30,
+        forceDestroy: args.forceDestroy,
+        // Rebuilt from the program on every deploy; a retained bucket would block the next one.
+        retainOnDelete: false,
+        nameTag: physicalName("nameTag", "ec2-artifacts", scope),
+      },
+      child,
+    );
+    const bundleObject = new aws.s3.BucketObjectv2(
+      `${name}-bundle`,
+      {
+        bucket: artifacts.bucketName,
+        key: objectKey,
+        content: args.bundle,
+        contentType: "application/javascript",
+        // Explicit: the bucket's default encryption may not be in place yet at upload time.
+        serverSideEncryption: "aws:kms",
+        kmsKeyId: args.kmsKeyArn,
+        bucketKeyEnabled: true,
+      },
+      child,
+    );
+
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        name: physicalName("securityGroup", "app", scope),
+        description: "tap-dr API instances: app port from the load balancer only",
+        vpcId: args.vpcId,
+        tags: { Name: nameTag },
+      },
+      child,
+    );
+    const rules = this.securityGroupRules(name, args, securityGroup.id);
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: physicalName("iamRole", "app-instance", scope),
+        description: `tap-dr API instances in ${args.region}`,
+        assumeRolePolicy: pulumi
+          .output(args.accountId)
+          .apply((accountId) => JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com", accountId))),
+      },
+      child,
+    );
+    const ownPolicy = new aws.iam.Policy(
+      `${name}-policy`,
+      {
+        name: physicalName("iamPolicy", "app-instance", scope),
+        description: "Bundle download and Session Manager for the tap-dr API instances",
+        policy: pulumi
+          .all([artifacts.bucketName, args.partition, args.kmsKeyArn])
+          .apply(([bucket, partition, kmsKeyArn]) =>
+            JSON.stringify(
+              instancePolicy({
+                region: args.region,
+                partition,
+                bucketName: bucket,
+                objectKey,
+                kmsKeyArn,
+              }),
+            ),
+          ),
+      },
+      child,
+    );
+    const attachments = [
+      new aws.iam.RolePolicyAttachment(
+        `${name}-api-policy`,
+        { role: role.name, policyArn: args.apiPolicyArn },
+        child,
+      ),
+      new aws.iam.RolePolicyAttachment(
+        `${name}-instance-policy`,
+        { role: role.name, policyArn: ownPolicy.arn },
+        child,
+      ),
+    ];
+    const profile = new aws.iam.InstanceProfile(
+      `${name}-profile`,
+      { name: physicalName("instanceProfile", "app-instance", scope), role: role.name },
+      child,
+    );
+
+    // The key policy names this role (see buildKeyPolicy), so Auto Scaling may attach volumes
+    // encrypted under the region's key.
+    const serviceLinkedRole = new aws.iam.ServiceLinkedRole(
+      `${name}-autoscaling-role`,
+      {
+        awsServiceName: "autoscaling.amazonaws.com",
+        customSuffix: fleetServiceLinkedRoleSuffix(scope),
+        description: `Auto Scaling for the tap-dr API fleet in ${args.region}`,
+      },
+      child,
+    );
+    const serviceLinkedRoleArn = pulumi
+      .all([args.partition, args.accountId])
+      .apply(([partition, accountId]) =>
+        autoScalingServiceLinkedRoleArn(partition, accountId, fleetServiceLinkedRoleName(scope)),
+      );
+
+    // Provider defaultTags reach neither Auto Scaling group tags nor launch template tag
+    // specifications (terraform-provider-aws #19387), so they are copied explicitly.
+    const defaultTags = aws.getDefaultTagsOutput({}, child).tags;
+    const instanceTags = defaultTags.apply((tags) => ({
+      ...tags,
+      Name: nameTag,
+      TapRegionRole: args.role,
+    }));
+
+    const userData = pulumi
+      .all([artifacts.bucketName, pulumi.all(args.environment)])
+      .apply(([bucket, environment]) =>
+        Buffer.from(
+          buildUserData({
+            region: args.region,
+            bucketName: bucket,
+            objectKey,
+            bundleSha256: sha256,
+            appPort: args.appPort,
+            environment,
+          }),
+          "utf8",
+        ).toString("base64"),
+      );
+
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      `${name}-lt`,
+      {
+        name: physicalName("launchTemplate", "app", scope),
+        description: `tap-dr API instances, bundle ${sha256.slice(0, 12)}`,
+        imageId: al2023ImageId(args.instanceType),
+        instanceType: args.instanceType,
+        iamInstanceProfile: { arn: profile.arn },
+        // IMDSv2 only, one hop: a container or proxy on the host cannot reach the role (AS-8/9).
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 1,
+          instanceMetadataTags: "disabled",
+        },
+        monitoring: { enabled: true },
+        networkInterfaces: [
+          {
+            deviceIndex: 0,
+            associatePublicIpAddress: "false",
+            deleteOnTermination: "true",
+            securityGroups: [securityGroup.id],
+          },
+        ],
+        blockDeviceMappings: [
+          {
+            deviceName: ROOT_DEVICE_NAME,
+            ebs: {
+              volumeType: "gp3",
+              volumeSize: ROOT_VOLUME_GIB,
+              encrypted: "true",
+              kmsKeyId: args.kmsKeyArn,
+              deleteOnTermination: "true",
+            },
+          },
+        ],
+        userData,
+        updateDefaultVersion: true,
+        tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+          resourceType,
+          tags: instanceTags,
+        })),
+        tags: { Name: nameTag },
+      },
+      child,
+    );
+
+    const group = new aws.autoscaling.Group(
+      `${name}-asg`,
+      {
+        name: physicalName("autoScalingGroup", "app", scope),
+        vpcZoneIdentifiers: [...args.subnetIds],
+        minSize: args.capacity.min,
+        maxSize: args.capacity.max,
+        desiredCapacity: args.capacity.desired,
+        // A plain launch template: Auto Scaling rejects a mixed instances policy whose template
+        // takes its AMI from an SSM parameter (AS-6 waived; AS-7 met).
+        launchTemplate: {
+          id: launchTemplate.id,
+          version: launchTemplate.latestVersion.apply((version) => String(version)),
+        },
+        targetGroupArns: [args.targetGroupArn],
+        healthCheckType: "ELB",
+        healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
+        defaultInstanceWarmup: INSTANCE_WARMUP_SECONDS,
+        serviceLinkedRoleArn,
+        maxInstanceLifetime: MAX_INSTANCE_LIFETIME_SECONDS,
+        // Launch the replacement before terminating (lifetime and health replacements).
+        instanceMaintenancePolicy: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
+        // A new launch template version (new bundle, user data or instance type) rolls the
+        // fleet, new instances first. No skipMatching and no autoRollback: Auto Scaling
+        // supports neither with an SSM-parameter AMI.
+        instanceRefresh: {
+          strategy: "Rolling",
+          preferences: {
+            minHealthyPercentage: 100,
+            maxHealthyPercentage: 200,
+            instanceWarmup: String(INSTANCE_WARMUP_SECONDS),
+            skipMatching: false,
+            autoRollback: false,
+          },
+        },
+        terminationPolicies: ["OldestLaunchTemplate", "OldestInstance"],
+        enabledMetrics: GROUP_METRICS,
+        metricsGranularity: "1Minute",
+        forceDelete: args.forceDestroy,
+        tags: instanceTags.apply((tags) =>
+          Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+        ),
+      },
+      {
+        parent: this,
+        // Instances must find their role permissions, the bundle, egress and the key policy's
+        // role in place when they boot.
+        dependsOn: [serviceLinkedRole, ...attachments, bundleObject, ...rules],
+        ignoreChanges: ["desiredCapacity"],
+        protect: args.deletionProtection,
+      },
+    );
+
+    new aws.autoscaling.Policy(
+      `${name}-cpu`,
+      {
+        name: physicalName("autoScalingGroup", "app-cpu", scope),
+        autoscalingGroupName: group.name,
+        policyType: "TargetTrackingScaling",
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+          targetValue: CPU_TARGET_PERCENT,
+        },
+      },
+      child,
+    );
+
+    this.autoScalingGroupName = group.name;
+    this.instanceRoleArn = role.arn;
+    this.securityGroupId = securityGroup.id;
+    this.launchTemplateId = launchTemplate.id;
+    this.registerOutputs({
+      autoScalingGroupName: this.autoScalingGroupName,
+      instanceRoleArn: this.instanceRoleArn,
+      securityGroupId: this.securityGroupId,
+      launchTemplateId: this.launchTemplateId,
+    });
+  }
+
+  /**
+   * Standalone rules (SG-5), each described (SG-1). Egress is narrow (SG-3): HTTPS for AWS
+   * APIs, the AL2023 repositories and the RDS trust store, and PostgreSQL to the databases.
+   * DNS, IMDS and NTP go to link-local or reserved addresses that security groups do not filter.
+   */
+  private securityGroupRules(
+    name: string,
+    args: Ec2AppFleetArgs,
+    securityGroupId: pulumi.Output<string>,
+  ): pulumi.Resource[] {
+    const child = { parent: this };
+    const ingress = new aws.vpc.SecurityGroupIngressRule(
+      `${name}-sg-app-from-alb`,
+      {
+        securityGroupId,
+        description: `App port ${args.appPort} from the load balancer`,
+        ipProtocol: "tcp",
+        fromPort: args.appPort,
+        toPort: args.appPort,
+        referencedSecurityGroupId: args.albSecurityGroupId,
+      },
+      child,
+    );
+    const https = new aws.vpc.SecurityGroupEgressRule(
+      `${name}-sg-https-out`,
+      {
+        securityGroupId,
+        description: "HTTPS to AWS APIs, AL2023 repositories and the RDS trust store",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+      },
+      child,
+    );
+    const databases = (args.databaseCidrs ?? RFC1918_CIDRS).map(
+      (cidr, index) =>
+        new aws.vpc.SecurityGroupEgressRule(
+          `${name}-sg-postgres-out-${index}`,
+          {
+            securityGroupId,
+            description: `PostgreSQL to Aurora in ${cidr}`,
+            ipProtocol: "tcp",
+            fromPort: 5432,
+            toPort: 5432,
+            cidrIpv4: cidr,
+          },
+          child,
+        ),
+    );
+    return [ingress, https, ...databases];
+  }
+}

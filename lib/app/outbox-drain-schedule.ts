@@ -1,0 +1,81 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName } from "../naming";
+import {
+  DRAIN_MAX_EVENT_AGE_SECONDS,
+  DRAIN_MAX_RETRY_ATTEMPTS,
+  OUTBOX_DRAIN_EVENT,
+  OUTBOX_DRAIN_SCHEDULE,
+} from "./app-tier-settings";
+
+export interface OutboxDrainScheduleArgs {
+  /** Region of this component's resources, reached through the provider it is given. */
+  readonly region: string;
+  /** Stack suffix in every physical name. */
+  readonly environmentSuffix: string;
+  /** The worker function that drains the outbox. */
+  readonly functionName: pulumi.Input<string>;
+  readonly functionArn: pulumi.Input<string>;
+  /** Where Lambda sends the record of a drain that failed (L-3). */
+  readonly failureQueueArn: pulumi.Input<string>;
+}
+
+/**
+ * Drains the transactional outbox every minute: an EventBridge schedule invokes
+ * the worker asynchronously with {"action":"drain-outbox"}, so rows the API could
+ * not publish itself reach the queue. The invocation config sends failed runs to
+ * the failure queue instead of dropping them.
+ */
+export class OutboxDrainSchedule extends pulumi.ComponentResource {
+  public readonly ruleArn: pulumi.Output<string>;
+  public readonly ruleName: pulumi.Output<string>;
+
+  constructor(name: string, args: OutboxDrainScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tap:app:OutboxDrainSchedule", name, {}, opts);
+    const scope = { environmentSuffix: args.environmentSuffix, region: args.region };
+    const child = { parent: this };
+
+    const invokeConfig = new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async`,
+      {
+        functionName: args.functionName,
+        maximumRetryAttempts: DRAIN_MAX_RETRY_ATTEMPTS,
+        maximumEventAgeInSeconds: DRAIN_MAX_EVENT_AGE_SECONDS,
+        destinationConfig: { onFailure: { destination: args.failureQueueArn } },
+      },
+      child,
+    );
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-rule`,
+      {
+        name: physicalName("eventRule", "outbox-drain", scope),
+        description: "Drains the transactional outbox of the transaction database",
+        scheduleExpression: OUTBOX_DRAIN_SCHEDULE,
+        state: "ENABLED",
+      },
+      child,
+    );
+    // Only this rule may invoke (L-15). SourceArn only: a SourceAccount condition is not met by
+    // EventBridge invocations (terraform-provider-aws#4116, CloudWatch Events troubleshooting).
+    const permission = new aws.lambda.Permission(
+      `${name}-invoke`,
+      {
+        function: args.functionName,
+        action: "lambda:InvokeFunction",
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
+      child,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      { rule: rule.name, arn: args.functionArn, input: JSON.stringify(OUTBOX_DRAIN_EVENT) },
+      // The first scheduled run already goes through the failure destination.
+      { parent: this, dependsOn: [permission, invokeConfig] },
+    );
+
+    this.ruleArn = rule.arn;
+    this.ruleName = rule.name;
+    this.registerOutputs({ ruleArn: this.ruleArn, ruleName: this.ruleName });
+  }
+}
