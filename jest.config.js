@@ -18,12 +18,26 @@ module.exports = {
       ...shared,
       displayName: "unit",
       testMatch: ["<rootDir>/tests/unit/**/*.test.ts"],
+      // One directory per jest run where runProgram shares each config's run between workers.
+      globalSetup: "<rootDir>/tests/support/run-cache-setup.ts",
+      globalTeardown: "<rootDir>/tests/support/run-cache-teardown.ts",
     },
     {
       ...shared,
       displayName: "integration",
       testMatch: ["<rootDir>/tests/integration/**/*.test.ts"],
     },
+    {
+      // The Lambda handlers against real local services: one embedded PostgreSQL (TLS on) and
+      // one dynalite for the run, started by the global setup; a database and table per file.
+      ...shared,
+      displayName: "lambda",
+      testMatch: ["<rootDir>/tests/lambda/**/*.test.ts"],
+      globalSetup: "<rootDir>/tests/lambda/setup/global-setup.mjs",
+      globalTeardown: "<rootDir>/tests/lambda/setup/global-teardown.mjs",
+    },
   ],
   testTimeout: 120000,
+  // jest's default, cores - 1, runs a 2-core machine in band; the parent process mostly waits.
+  maxWorkers: "100%",
 };

@@ -134,3 +134,16 @@ export function lambdaLogGroupPrefix(scope: NameScope): string {
 export function rdsClusterLogGroupPrefix(scope: NameScope): string {
   return `/aws/rds/cluster/${PROJECT_PREFIX}-${scope.environmentSuffix}-`;
 }
+
+/**
+ * The master secret's name. Deterministic, because the secret is created in GlobalResources,
+ * after the regions whose functions read it; its DR replica carries the same name. No region code.
+ */
+export function databaseSecretName(environmentSuffix: string): string {
+  return physicalName("secret", "db-master", { environmentSuffix });
+}
+
+/** The DynamoDB global table's name, the same in every replica region (so no region code). */
+export function transactionTableName(environmentSuffix: string): string {
+  return physicalName("dynamoTable", "transactions", { environmentSuffix });
+}

@@ -6,10 +6,11 @@
  *    the exact answer) and its outbox row, or finds the key already used: same body -> the
  *    stored answer with `Idempotent-Replayed: true`; different body -> 409. Not the writer or no
  *    database -> 503 with Retry-After, and nothing anywhere is written.
- * 3. After the commit: enqueue and mark the outbox row published, and put the status item.
- *    Neither can undo the commit, so their failures are logged, counted and answered with 201
- *    all the same: the worker's scheduled outbox drain enqueues whatever was not published, and
- *    the worker writes the full status item when it settles; until then GET falls back to Aurora.
+ * 3. After the commit: enqueue, and put the status item. Neither can undo the commit, so their
+ *    failures are logged, counted and answered with 201 all the same: the worker marks the outbox
+ *    row delivered when it settles the transaction, and its scheduled drain enqueues rows that
+ *    no worker saw within the grace period; the worker also writes the full status item when it
+ *    settles, and until then GET falls back to Aurora. The request commits to Aurora once.
  */
 import { createHash } from "node:crypto";
 
@@ -78,32 +79,19 @@ export async function createTransaction(
       });
     }
     case "created":
-      await Promise.all([
-        publish(deps, transaction, outcome.outboxId),
-        putStatus(deps, transaction),
-      ]);
+      await Promise.all([publish(deps, transaction), putStatus(deps, transaction)]);
       countMetric(MetricNames.TransactionsCreated);
       logger.info("Transaction created", { transactionId: transaction.id });
       return jsonResponse(201, responseBody, { Location: `/transactions/${transaction.id}` });
   }
 }
 
-async function publish(deps: ResolvedApiDeps, t: Transaction, outboxId: string): Promise<void> {
+async function publish(deps: ResolvedApiDeps, t: Transaction): Promise<void> {
   try {
     await deps.queue.send(messageFor(t.id));
   } catch (error) {
     countMetric(MetricNames.EnqueueDeferred);
     logger.warn("Enqueue failed; the outbox drain will publish it", {
-      transactionId: t.id,
-      error: describeError(error),
-    });
-    return;
-  }
-  try {
-    await deps.transactions.markPublished(outboxId);
-  } catch (error) {
-    // The message is on the queue; the drain will send it once more, which the worker absorbs.
-    logger.warn("Marking the outbox row published failed", {
       transactionId: t.id,
       error: describeError(error),
     });

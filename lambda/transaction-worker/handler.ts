@@ -9,8 +9,9 @@
  * UPDATE), and the status item is rewritten until it says settled, so duplicates are harmless.
  *
  * Schedule (EventBridge `{"source":"aws.events","detail-type":"Scheduled Event"}`, or
- * `{"action":"drain-outbox"}` by hand): publishes outbox rows left unpublished for longer than
- * the grace period (the API crashed between commit and enqueue). Rows are claimed with
+ * `{"action":"drain-outbox"}` by hand): publishes outbox rows that no worker has settled within
+ * the grace period (the API crashed, or SQS failed, between commit and enqueue). Settling marks a
+ * row delivered, so the API itself never writes to the outbox after its one commit. Rows are claimed with
  * FOR UPDATE SKIP LOCKED, so concurrent drains never send the same row twice, and only rows the
  * queue accepted are marked published. On a read-only (secondary) cluster the drain is skipped.
  */
@@ -32,7 +33,11 @@ export interface WorkerDeps {
   readonly transactions: TransactionStore;
   readonly statuses: StatusStore;
   readonly queue: Queue;
-  /** Outbox rows younger than this are left to the API that wrote them. @default 30 */
+  /**
+   * Outbox rows younger than this are left to the API that enqueued them and the worker that
+   * settles them. Longer than a healthy worker needs, so a drain rarely sends a duplicate (which
+   * the worker absorbs anyway). @default 120
+   */
   readonly outboxGraceSeconds?: number;
   /** Rows per drain run. @default 100 */
   readonly outboxBatchSize?: number;
@@ -61,7 +66,7 @@ export type WorkerHandler = {
 };
 
 export function makeWorkerHandler(deps: WorkerDeps): WorkerHandler {
-  const grace = deps.outboxGraceSeconds ?? 30;
+  const grace = deps.outboxGraceSeconds ?? 120;
   const batchSize = deps.outboxBatchSize ?? 100;
 
   const settleRecord = async (record: SQSRecord): Promise<void> => {

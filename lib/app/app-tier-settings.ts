@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_NAME, AURORA_PORT } from "../data/aurora-engine";
 import { TRANSACTION_CONSUMER_TIMEOUT_SECONDS } from "../data/transaction-queues";
-import { physicalName } from "../naming";
+import { databaseSecretName, transactionTableName } from "../naming";
 
 /** A region's role, as the app tier tells its handlers (REGION_ROLE) and tags its fleet. */
 export type AppRegionRole = "primary" | "dr";
@@ -88,19 +88,6 @@ export function workerMaximumConcurrency(reserved: number | undefined): number |
     return undefined;
   }
   return Math.min(reserved, MAX_SQS_MAX_CONCURRENCY);
-}
-
-/**
- * Name of the master secret: deterministic from the suffix (lib/global/database-secret.ts
- * creates it later in the program, and its DR replica has the same name). No region code.
- */
-export function databaseSecretName(environmentSuffix: string): string {
-  return physicalName("secret", "db-master", { environmentSuffix });
-}
-
-/** Name of the DynamoDB global table, the same in both regions (lib/global/transaction-state-table.ts). */
-export function transactionTableName(environmentSuffix: string): string {
-  return physicalName("dynamoTable", "transactions", { environmentSuffix });
 }
 
 /** What the handlers are told about the region they run in. */

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { apiFailoverHostname, regionalApiHostname } from "../dns/api-names";
 import { ModeSettings } from "../modes";
-import { physicalName } from "../naming";
+import { databaseSecretName, physicalName, transactionTableName } from "../naming";
 import { apiDataPlanePolicy, workerDataPlanePolicy } from "../security/lambda-grants";
 import { AppConfig } from "./app-config";
 import { AppFunction } from "./app-function";
@@ -17,10 +17,8 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_MEMORY_MB,
   WORKER_TIMEOUT_SECONDS,
-  databaseSecretName,
   handlerEnvironment,
   serverEnvironment,
-  transactionTableName,
   workerMaximumConcurrency,
 } from "./app-tier-settings";
 import { AsyncFailureQueue } from "./async-failure-queue";

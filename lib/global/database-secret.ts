@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { physicalName } from "../naming";
+import { databaseSecretName } from "../naming";
 import { MasterCredentials } from "../data/aurora-cluster";
 import { AURORA_PORT, DATABASE_NAME } from "../data/aurora-engine";
 
@@ -38,8 +38,8 @@ export class DatabaseSecret extends pulumi.ComponentResource {
     const secret = new aws.secretsmanager.Secret(
       name,
       {
-        // No region code: the replica in the DR region carries the same name.
-        name: physicalName("secret", "db-master", { environmentSuffix: args.environmentSuffix }),
+        // The regions' functions read it by this name, each from its own region's copy.
+        name: databaseSecretName(args.environmentSuffix),
         description: "Master credentials of the Aurora global database",
         kmsKeyId: args.primaryKmsKeyArn,
         replicas: [{ region: args.drRegion, kmsKeyId: args.drKmsKeyArn }],

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { physicalName } from "../naming";
+import { transactionTableName } from "../naming";
 
 /** Key schema and attributes the application and its tests rely on. */
 export const TABLE_KEYS = {
@@ -48,10 +48,8 @@ export class TransactionStateTable extends pulumi.ComponentResource {
     const table = new aws.dynamodb.Table(
       name,
       {
-        // No region code: a global table has the same name in every replica region.
-        name: physicalName("dynamoTable", "transactions", {
-          environmentSuffix: args.environmentSuffix,
-        }),
+        // The regions' functions address it by this name, each in its own region's replica.
+        name: transactionTableName(args.environmentSuffix),
         billingMode: "PAY_PER_REQUEST",
         hashKey: k.partitionKey,
         rangeKey: k.sortKey,

@@ -116,6 +116,35 @@ describe("TLS verification", () => {
   );
 });
 
+describe("a connection that dies while in use", () => {
+  it("GIVEN a checked-out connection between two queries WHEN the server terminates it (57P01, as on an instance restart) THEN the process survives, that work fails 503 and the next call reconnects", async () => {
+    const pooled = database(pgHost(), { caFile: caFile() });
+    const admin: Client = await adminClient(db.name);
+    const uncaught: unknown[] = [];
+    const record = (error: unknown): void => {
+      uncaught.push(error);
+    };
+    process.on("uncaughtException", record);
+
+    const attempt = pooled.withClient(async (client) => {
+      const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      await admin.query("SELECT pg_terminate_backend($1)", [rows[0]?.pid]);
+      // The FATAL arrives while no query runs: the moment pg-pool leaves unguarded.
+      await new Promise((done) => setTimeout(done, 200));
+      return client.query("SELECT 1");
+    });
+
+    await expect(attempt).rejects.toMatchObject({ code: "database_unavailable" });
+    const after = await pooled.withClient((client) =>
+      client.query<{ one: number }>("SELECT 1 AS one"),
+    );
+    process.off("uncaughtException", record);
+    expect([uncaught, after.rows[0]?.one]).toEqual([[], 1]);
+    await admin.end();
+    await pooled.end();
+  });
+});
+
 describe("password rotation", () => {
   it("GIVEN a process that cached the old secret WHEN the password was rotated THEN the first connection fails 28P01, the secret is re-read and the request succeeds", async () => {
     const credentials = new SecretCredentials(

@@ -79,6 +79,24 @@ async function stored(id: string) {
   return { row: rows[0], item: Item };
 }
 
+describe("delivery confirmation", () => {
+  it("GIVEN a transaction the API enqueued WHEN the worker settles it THEN its outbox row is marked delivered, so the scheduled drain never sends it again", async () => {
+    const id = await createPending();
+    const undelivered = () =>
+      db.admin
+        .query<{ n: string }>(
+          "SELECT count(*) AS n FROM outbox WHERE transaction_id = $1 AND published_at IS NULL",
+          [id],
+        )
+        .then(({ rows }) => Number(rows[0]?.n));
+    expect(await undelivered()).toBe(1);
+
+    await h.worker(batch(record(messageFor(id))));
+
+    expect(await undelivered()).toBe(0);
+  });
+});
+
 describe("a batch with good and bad messages", () => {
   it.each([
     ["not JSON", "{{{"],

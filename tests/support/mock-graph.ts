@@ -10,6 +10,7 @@ import {
   fakeArn,
   physicalNameOf,
 } from "./aws-mocks";
+import { RUN_CACHE_DIR_ENV, cachedText, deserialize, serialize, stableJson } from "./run-cache";
 
 type Pulumi = typeof PulumiModule;
 
@@ -95,11 +96,81 @@ const stringOf = (value: unknown): string => (typeof value === "string" ? value 
  * Runs the real program (index.ts) under pulumi mocks with the given config
  * (keys without the project namespace) and returns every registered resource.
  * Lookups are answered per region; any other lookup fails the run.
+ *
+ * The program is deterministic, so within a jest run each config runs once:
+ * every caller gets its own copy of that run, read back from the run cache
+ * (run-cache.ts), and a ProgramFailure is thrown again with the same message
+ * and resources. `fresh` runs it in this worker instead.
  */
-export async function runProgram(config: Record<string, unknown>): Promise<ProgramRun> {
+export async function runProgram(
+  config: Record<string, unknown>,
+  options: { fresh?: boolean } = {},
+): Promise<ProgramRun> {
+  const dir = process.env[RUN_CACHE_DIR_ENV];
+  if (options.fresh === true || dir === undefined) {
+    return captureProgram(config);
+  }
+  const text = await cachedText(dir, stableJson(config), async () => {
+    try {
+      return await serialize({ run: await captureProgram(config) });
+    } catch (error) {
+      if (!(error instanceof ProgramFailure)) {
+        throw error;
+      }
+      const cause = error.error instanceof Error ? error.error : undefined;
+      return serialize({
+        failure: {
+          message: error.message,
+          name: cause?.name,
+          stack: cause?.stack,
+          resources: error.resources,
+        },
+      });
+    }
+  });
+  const cached = deserialize(text) as { run?: ProgramRun; failure?: CachedFailure };
+  if (cached.failure !== undefined) {
+    const { message, name, stack, resources } = cached.failure;
+    const cause = new Error(message);
+    cause.name = name ?? cause.name;
+    cause.stack = stack ?? cause.stack;
+    throw new ProgramFailure(cause, resources);
+  }
+  return cached.run!;
+}
+
+interface CachedFailure {
+  message: string;
+  name?: string;
+  stack?: string;
+  resources: CapturedResource[];
+}
+
+/**
+ * Pulumi keeps `new Error().stack` on every promise it makes and parses one
+ * stack per resource for its source position; jest source-maps each of those
+ * stacks, which was most of a run's time. Neither is used here, so during the
+ * run a stack is just the error's message. V8 formats a stack when it is first
+ * read, so the stack of an error the program threw, read after the run, is
+ * complete and source-mapped.
+ */
+async function captureProgram(config: Record<string, unknown>): Promise<ProgramRun> {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back, not called
+  const prepareStackTrace = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error: Error) => String(error);
+  try {
+    return await captureWithMocks(config);
+  } finally {
+    Error.prepareStackTrace = prepareStackTrace;
+  }
+}
+
+async function captureWithMocks(config: Record<string, unknown>): Promise<ProgramRun> {
   const resources: CapturedResource[] = [];
   const lookups: { token: string; region: string }[] = [];
   const providerRegions = new Map<string, string>();
+  /** Each provider's defaultTags, for the getDefaultTags lookup. */
+  const providerTags = new Map<string, Record<string, string>>();
   const regionOfProviderRef = (ref: string | undefined): string => {
     const urn = ref === undefined ? undefined : providerUrnOf(ref);
     return urn === undefined ? "" : (providerRegions.get(urn) ?? "");
@@ -163,6 +234,10 @@ export async function runProgram(config: Record<string, unknown>): Promise<Progr
               };
             case "aws:index/getPartition:getPartition":
               return { id: TEST_PARTITION, partition: TEST_PARTITION, dnsSuffix: "amazonaws.com" };
+            case "aws:index/getDefaultTags:getDefaultTags": {
+              const urn = args.provider === undefined ? undefined : providerUrnOf(args.provider);
+              return { id: region, tags: (urn && providerTags.get(urn)) || {} };
+            }
             default:
               throw new Error(`unmocked lookup ${args.token} in ${region}`);
           }
@@ -182,6 +257,10 @@ export async function runProgram(config: Record<string, unknown>): Promise<Progr
           const urn = resp.getUrn();
           if (req.getType() === "pulumi:providers:aws") {
             providerRegions.set(urn, stringOf(inputs.region));
+            const raw = inputs.defaultTags;
+            const defaults = (typeof raw === "string" ? JSON.parse(raw) : raw) as
+              { tags?: Record<string, string> } | undefined;
+            providerTags.set(urn, defaults?.tags ?? {});
           }
           resources.push({
             urn,

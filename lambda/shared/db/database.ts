@@ -87,13 +87,26 @@ export class Database {
   async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const { pool, client } = await this.connect();
     let broken = false;
+    // pg-pool removes its own 'error' listener while a client is checked out, so a connection
+    // that dies between two queries of `work` (57P01 when the instance restarts or fails over)
+    // would be an unhandled 'error' event and end the process. The query in flight, or the
+    // next one, fails on its own and is handled below; here the client is only marked broken.
+    const onError = (error: Error): void => {
+      broken = true;
+      this.log.warn("Database connection failed while in use", { error: describeError(error) });
+      this.dropPool(pool, describe(error));
+    };
+    client.on("error", onError);
     try {
       return await work(client);
     } catch (error) {
-      broken = this.shouldDropPool(error);
-      if (broken) this.dropPool(pool, describe(error));
+      if (this.shouldDropPool(error)) {
+        broken = true;
+        this.dropPool(pool, describe(error));
+      }
       throw toServiceError(error);
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }

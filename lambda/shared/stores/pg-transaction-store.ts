@@ -79,8 +79,7 @@ export class PgTransactionStore implements TransactionStore {
           JSON.stringify(messageFor(t.id)),
         ],
       );
-      const outboxId = inserted.rows[0]?.id;
-      if (outboxId !== undefined) return { kind: "created", outboxId: String(outboxId) };
+      if (inserted.rows[0] !== undefined) return { kind: "created" };
 
       const existing = await client.query<{
         request_fingerprint: string;
@@ -99,15 +98,6 @@ export class PgTransactionStore implements TransactionStore {
         ? { kind: "replayed", responseStatus: row.response_status, responseBody: row.response_body }
         : { kind: "conflict" };
     });
-  }
-
-  async markPublished(outboxId: string): Promise<void> {
-    await this.db.withClient((client) =>
-      client.query(
-        "UPDATE outbox SET published_at = now() WHERE id = $1 AND published_at IS NULL",
-        [outboxId],
-      ),
-    );
   }
 
   findById(id: string): Promise<Transaction | undefined> {
@@ -129,8 +119,14 @@ export class PgTransactionStore implements TransactionStore {
   settle(id: string): Promise<SettleOutcome> {
     return this.db.withClient(async (client) => {
       await this.writerGate(client);
+      // The outbox row is marked delivered in the same statement (a data-modifying CTE runs
+      // whether or not it is referenced), so the API's hot path commits once and the scheduled
+      // drain republishes only messages no worker has seen.
       const updated = await client.query<TransactionRow>(
-        `UPDATE transactions SET status = 'settled', settled_at = now()
+        `WITH delivered AS (
+           UPDATE outbox SET published_at = now()
+            WHERE transaction_id = $1 AND published_at IS NULL)
+         UPDATE transactions SET status = 'settled', settled_at = now()
           WHERE id = $1 AND status = 'pending'
           RETURNING ${COLUMNS}`,
         [id],

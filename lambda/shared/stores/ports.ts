@@ -19,7 +19,7 @@ export interface CreateTransactionCommand {
 }
 
 export type CreateOutcome =
-  | { readonly kind: "created"; readonly outboxId: string }
+  | { readonly kind: "created" }
   | { readonly kind: "replayed"; readonly responseStatus: number; readonly responseBody: string }
   | { readonly kind: "conflict" };
 
@@ -35,7 +35,10 @@ export interface OutboxEntry {
 }
 
 export interface DrainOptions {
-  /** Only rows unpublished for at least this long (the API publishes fresh rows itself). */
+  /**
+   * Only rows undelivered for at least this long: the API enqueues fresh rows itself and the
+   * worker marks them delivered when it settles them.
+   */
   readonly olderThanSeconds: number;
   /** At most this many rows per run. */
   readonly limit: number;
@@ -55,10 +58,12 @@ export interface TransactionStore {
    * region cannot write.
    */
   create(command: CreateTransactionCommand): Promise<CreateOutcome>;
-  markPublished(outboxId: string): Promise<void>;
   /** Works on a read-only secondary. */
   findById(id: string): Promise<Transaction | undefined>;
-  /** pending -> settled exactly once; throws TransactionNotFoundError for an unknown id. */
+  /**
+   * pending -> settled exactly once, and the outbox row marked delivered in the same statement
+   * (the message evidently reached the worker); throws TransactionNotFoundError for an unknown id.
+   */
   settle(id: string): Promise<SettleOutcome>;
   /**
    * Claims unpublished outbox rows (FOR UPDATE SKIP LOCKED, so concurrent drains never share a
