@@ -93,7 +93,9 @@ export const APP_DEFAULTS = {
   hostedZoneId: "",
   routingPolicy: "failover",
   dnsRecordType: "cname",
-  dnsTtlSeconds: 15,
+  // 10 s keeps even a hanging region (every check timing out) inside the 60 s budget:
+  // 3 x (10 s + 6 s timeout) + 10 s = 58 s (lib/dns/failover-budget.ts).
+  dnsTtlSeconds: 10,
   healthCheckFailureThreshold: 3,
   primaryTrafficWeight: 100,
   drTrafficWeight: 0,

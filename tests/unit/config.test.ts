@@ -52,7 +52,7 @@ describe("parseConfig", () => {
         hostedZoneId: undefined,
         routingPolicy: "failover",
         recordType: "cname",
-        ttlSeconds: 15,
+        ttlSeconds: 10,
         healthCheckFailureThreshold: 3,
         primaryWeight: 100,
         drWeight: 0,

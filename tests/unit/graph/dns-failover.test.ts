@@ -204,14 +204,14 @@ describe("Route 53 failover, failover routing with CNAMEs in an existing zone", 
     ["primary", "PRIMARY"],
     ["dr", "SECONDARY"],
   ])(
-    "answers api.<domain> for the %s region as %s: a CNAME, TTL 15, to the region's own name",
+    "answers api.<domain> for the %s region as %s: a CNAME, TTL 10 (the default), to the region's own name",
     (role, failoverType) => {
       const record = dns.failoverRecord(role);
       expect(record.inputs).toMatchObject({
         zoneId: ZONE_ID,
         name: FAILOVER_NAME,
         type: "CNAME",
-        ttl: 15,
+        ttl: 10,
         records: [regionalName(role)],
         failoverRoutingPolicies: [{ type: failoverType }],
       });
@@ -254,7 +254,7 @@ describe("Route 53 failover, weighted routing 90/10", () => {
     expect(record.inputs).toMatchObject({
       name: FAILOVER_NAME,
       type: "CNAME",
-      ttl: 15,
+      ttl: 10,
       records: [regionalName(role)],
       weightedRoutingPolicies: [{ weight }],
     });
