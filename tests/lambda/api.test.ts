@@ -29,30 +29,13 @@ import {
   dynamoClient,
 } from "./support/services";
 
-const aws = mockAws();
-let db: TestDatabase;
-let table: TestTable;
-let h: Harness;
+const f = useLambdaFixture("api");
+const { aws } = f;
 const doc = DynamoDBDocumentClient.from(dynamoClient());
-
-beforeAll(async () => {
-  db = await createTestDatabase("api");
-  table = await createTestTable("api");
-  aws.reset(db);
-  h = makeHarness({ db, tableName: table.name });
-});
-
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-  await table.drop();
-});
-
-beforeEach(() => aws.reset(db));
 
 describe("POST /transactions", () => {
   it("GIVEN a valid request WHEN posted THEN 201 with the pending transaction, one row, one outbox row (undelivered until the worker settles it), one message and the status item", async () => {
-    const answer = await call(h.api, postEvent(VALID_BODY));
+    const answer = await call(f.h.api, postEvent(VALID_BODY));
 
     expect(answer.status).toBe(201);
     const id = answer.json.id as string;
@@ -66,7 +49,7 @@ describe("POST /transactions", () => {
     expect(answer.headers["content-type"]).toBe("application/json");
     expect(answer.headers["idempotent-replayed"]).toBeUndefined();
 
-    const rows = await db.admin.query<{ status: string; amount: string; published: boolean }>(
+    const rows = await f.db.admin.query<{ status: string; amount: string; published: boolean }>(
       `SELECT t.status, t.amount, o.published_at IS NOT NULL AS published
          FROM transactions t JOIN outbox o ON o.transaction_id = t.id WHERE t.id = $1`,
       [id],
@@ -80,7 +63,7 @@ describe("POST /transactions", () => {
       MessageBody: JSON.stringify({ type: "transaction.created", transactionId: id }),
     });
 
-    const { Item } = await doc.send(new GetCommand({ TableName: table.name, Key: statusKey(id) }));
+    const { Item } = await doc.send(new GetCommand({ TableName: f.table.name, Key: statusKey(id) }));
     expect(Item).toEqual({
       pk: `TXN#${id}`,
       sk: "STATUS",
@@ -107,7 +90,7 @@ describe("POST /transactions", () => {
       ...form,
     });
 
-    const result = await h.api(event);
+    const result = await f.h.api(event);
 
     expect(result.statusCode).toBe(201);
     expect(result.statusDescription).toBe("201 Created");
@@ -122,20 +105,20 @@ describe("POST /transactions", () => {
 
 describe("GET /transactions/{id}", () => {
   it("GIVEN a created transaction WHEN read THEN the status item is returned", async () => {
-    const created = await call(h.api, postEvent(VALID_BODY));
+    const created = await call(f.h.api, postEvent(VALID_BODY));
 
-    const read = await call(h.api, albEvent("GET", `/transactions/${created.json.id as string}`));
+    const read = await call(f.h.api, albEvent("GET", `/transactions/${created.json.id as string}`));
 
     expect(read.status).toBe(200);
     expect(read.json).toEqual(created.json);
   });
 
   it("GIVEN a transaction whose status item is missing WHEN read THEN Aurora answers", async () => {
-    const created = await call(h.api, postEvent(VALID_BODY));
+    const created = await call(f.h.api, postEvent(VALID_BODY));
     const id = created.json.id as string;
-    await doc.send(new DeleteCommand({ TableName: table.name, Key: statusKey(id) }));
+    await doc.send(new DeleteCommand({ TableName: f.table.name, Key: statusKey(id) }));
 
-    const read = await call(h.api, albEvent("GET", `/transactions/${id}`));
+    const read = await call(f.h.api, albEvent("GET", `/transactions/${id}`));
 
     expect(read.status).toBe(200);
     expect(read.json).toEqual(created.json);
@@ -146,7 +129,7 @@ describe("GET /transactions/{id}", () => {
     ["a malformed id (documented: 404, not 400)", "not-a-uuid"],
     ["an upper-case id (ids are handed out lower-case)", "0B6F7A52-3D0E-4E4C-9D8E-52C3F4A1B2C3"],
   ])("GIVEN %s WHEN read THEN 404 not_found", async (_, id) => {
-    const read = await call(h.api, albEvent("GET", `/transactions/${id}`));
+    const read = await call(f.h.api, albEvent("GET", `/transactions/${id}`));
 
     expect(read.status).toBe(404);
     expect(read.json).toEqual({ error: "not_found", message: "transaction not found" });
@@ -156,11 +139,11 @@ describe("GET /transactions/{id}", () => {
 describe("GET /accounts/{id}/transactions", () => {
   it("GIVEN two transactions from one account WHEN listed THEN both come back newest first through the byCustomer index", async () => {
     const account = "GB33BUKB20201555555555";
-    const first = await call(h.api, postEvent({ ...VALID_BODY, sourceAccount: account }));
+    const first = await call(f.h.api, postEvent({ ...VALID_BODY, sourceAccount: account }));
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const second = await call(h.api, postEvent({ ...VALID_BODY, sourceAccount: account }));
+    const second = await call(f.h.api, postEvent({ ...VALID_BODY, sourceAccount: account }));
 
-    const list = await call(h.api, albEvent("GET", `/accounts/${account}/transactions`));
+    const list = await call(f.h.api, albEvent("GET", `/accounts/${account}/transactions`));
 
     expect(list.status).toBe(200);
     expect((list.json.items as { id: string }[]).map((t) => t.id)).toEqual([
@@ -176,7 +159,7 @@ describe("routing", () => {
     ["POST", "/health", 405, { error: "method_not_allowed", allowed: ["GET"] }],
     ["GET", "/nope", 404, { error: "not_found", message: "route not found" }],
   ])("GIVEN %s %s WHEN routed THEN %i", async (method, path, status, body) => {
-    const answer = await call(h.api, albEvent(method, path));
+    const answer = await call(f.h.api, albEvent(method, path));
 
     expect(answer.status).toBe(status);
     expect(answer.json).toEqual(body);

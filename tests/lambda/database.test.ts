@@ -34,27 +34,14 @@ import {
   wrongCaFile,
 } from "./support/services";
 
-const aws = mockAws();
-let db: TestDatabase;
-let table: TestTable;
-
-beforeAll(async () => {
-  db = await createTestDatabase("database");
-  table = await createTestTable("database");
-});
-
-afterAll(async () => {
-  await db.drop();
-  await table.drop();
-});
-
-beforeEach(() => aws.reset(db));
+const f = useLambdaFixture("database", { harness: false });
+const { aws } = f;
 
 function database(host: string, tls: { caFile?: string }): Database {
   return new Database({
     host,
     port: pgPort(),
-    database: db.name,
+    database: f.db.name,
     credentials: new SecretCredentials(
       new SecretsManagerSecretSource(new SecretsManagerClient({})),
       SECRET_ID,
@@ -119,7 +106,7 @@ describe("TLS verification", () => {
 describe("a connection that dies while in use", () => {
   it("GIVEN a checked-out connection between two queries WHEN the server terminates it (57P01, as on an instance restart) THEN the process survives, that work fails 503 and the next call reconnects", async () => {
     const pooled = database(pgHost(), { caFile: caFile() });
-    const admin: Client = await adminClient(db.name);
+    const admin: Client = await adminClient(f.db.name);
     const uncaught: unknown[] = [];
     const record = (error: unknown): void => {
       uncaught.push(error);
@@ -152,26 +139,26 @@ describe("password rotation", () => {
       SECRET_ID,
     );
     await credentials.get(); // cached: the pre-rotation password
-    const rotated = `${db.password}-rotated`;
-    await db.admin.query(`ALTER ROLE ${db.user} PASSWORD '${rotated}'`);
+    const rotated = `${f.db.password}-rotated`;
+    await f.db.admin.query(`ALTER ROLE ${f.db.user} PASSWORD '${rotated}'`);
     aws.secrets
       .on(GetSecretValueCommand, { SecretId: SECRET_ID })
-      .resolves({ SecretString: secretFor(db.user, rotated) });
-    const h = makeHarness({ db, tableName: table.name, credentials });
+      .resolves({ SecretString: secretFor(f.db.user, rotated) });
+    const h = makeHarness({ db: f.db, tableName: f.table.name, credentials });
 
     const answer = await call(h.api, postEvent(VALID_BODY));
 
     expect(answer.status).toBe(201);
     expect(aws.secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
     await h.close();
-    await db.admin.query(`ALTER ROLE ${db.user} PASSWORD '${db.password}'`);
+    await f.db.admin.query(`ALTER ROLE ${f.db.user} PASSWORD '${f.db.password}'`);
   });
 
   it("GIVEN a secret that still holds a wrong password WHEN connecting THEN 503 after exactly one re-read (no retry loop)", async () => {
     aws.secrets
       .on(GetSecretValueCommand, { SecretId: SECRET_ID })
-      .resolves({ SecretString: secretFor(db.user, "not-the-password") });
-    const h = makeHarness({ db, tableName: table.name });
+      .resolves({ SecretString: secretFor(f.db.user, "not-the-password") });
+    const h = makeHarness({ db: f.db, tableName: f.table.name });
 
     const answer = await call(h.api, postEvent(VALID_BODY));
 

@@ -17,28 +17,11 @@ import {
   createTestTable,
 } from "./support/services";
 
-const aws = mockAws();
-let db: TestDatabase;
-let table: TestTable;
-let h: Harness;
-
-beforeAll(async () => {
-  db = await createTestDatabase("idem");
-  table = await createTestTable("idem");
-  aws.reset(db);
-  h = makeHarness({ db, tableName: table.name, poolMax: 10 });
-});
-
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-  await table.drop();
-});
-
-beforeEach(() => aws.reset(db));
+const f = useLambdaFixture("idem", { poolMax: 10 });
+const { aws } = f;
 
 async function rowsFor(key: string): Promise<{ transactions: number; outbox: number }> {
-  const { rows } = await db.admin.query<{ transactions: string; outbox: string }>(
+  const { rows } = await f.db.admin.query<{ transactions: string; outbox: string }>(
     `SELECT count(DISTINCT t.id) AS transactions, count(o.id) AS outbox
        FROM transactions t LEFT JOIN outbox o ON o.transaction_id = t.id
       WHERE t.idempotency_key = $1`,
@@ -53,7 +36,7 @@ describe("same Idempotency-Key, same body", () => {
 
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
-        call(h.api, postEvent(VALID_BODY, { "idempotency-key": key })),
+        call(f.h.api, postEvent(VALID_BODY, { "idempotency-key": key })),
       ),
     );
 
@@ -66,12 +49,12 @@ describe("same Idempotency-Key, same body", () => {
 
   it("GIVEN a created transaction WHEN retried later with the body re-serialised THEN the first answer comes back byte for byte, flagged as a replay", async () => {
     const key = randomUUID();
-    const first = await call(h.api, postEvent(VALID_BODY, { "idempotency-key": key }));
+    const first = await call(f.h.api, postEvent(VALID_BODY, { "idempotency-key": key }));
     const reordered = `{ "reference": "${VALID_BODY.reference}", "amount": 1250,
       "destinationAccount": "${VALID_BODY.destinationAccount}", "currency": "EUR",
       "sourceAccount": "${VALID_BODY.sourceAccount}" }`;
 
-    const retry = await call(h.api, postEvent(reordered, { "idempotency-key": key }));
+    const retry = await call(f.h.api, postEvent(reordered, { "idempotency-key": key }));
 
     expect(retry.status).toBe(201);
     expect(retry.body).toBe(first.body);
@@ -82,10 +65,10 @@ describe("same Idempotency-Key, same body", () => {
 
   it("GIVEN a transaction created in one region WHEN the retry lands in the other region's API after failover THEN it is replayed from the replicated row", async () => {
     const key = randomUUID();
-    const first = await call(h.api, postEvent(VALID_BODY, { "idempotency-key": key }));
+    const first = await call(f.h.api, postEvent(VALID_BODY, { "idempotency-key": key }));
     // The other region: its own process (pool, caches) and its own replica of the table.
     const otherTable = await createTestTable("idem-dr");
-    const dr = makeHarness({ db, tableName: otherTable.name });
+    const dr = makeHarness({ db: f.db, tableName: otherTable.name });
 
     const retry = await call(dr.api, postEvent(VALID_BODY, { "idempotency-key": key }));
 
@@ -107,12 +90,12 @@ describe("same Idempotency-Key, different body", () => {
     "GIVEN a used key WHEN reused with %s THEN 409 idempotency_key_reused and nothing is written",
     async (_, patch) => {
       const key = randomUUID();
-      const first = await call(h.api, postEvent(VALID_BODY, { "idempotency-key": key }));
-      const itemsBefore = await table.itemCount();
-      aws.reset(db);
+      const first = await call(f.h.api, postEvent(VALID_BODY, { "idempotency-key": key }));
+      const itemsBefore = await f.table.itemCount();
+      aws.reset(f.db);
 
       const reuse = await call(
-        h.api,
+        f.h.api,
         postEvent({ ...VALID_BODY, ...patch }, { "idempotency-key": key }),
       );
 
@@ -123,12 +106,12 @@ describe("same Idempotency-Key, different body", () => {
           "This Idempotency-Key was already used with a different request body; use a new key for a new transaction",
       });
       expect(await rowsFor(key)).toEqual({ transactions: 1, outbox: 1 });
-      const stored = await db.admin.query<{ amount: string }>(
+      const stored = await f.db.admin.query<{ amount: string }>(
         "SELECT amount FROM transactions WHERE idempotency_key = $1",
         [key],
       );
       expect(stored.rows).toEqual([{ amount: String(first.json.amount) }]);
-      expect(await table.itemCount()).toBe(itemsBefore);
+      expect(await f.table.itemCount()).toBe(itemsBefore);
       expect(aws.sqs).toHaveReceivedCommandTimes(SendMessageCommand, 0);
     },
   );

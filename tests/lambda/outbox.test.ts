@@ -24,34 +24,17 @@ import {
   createTestTable,
 } from "./support/services";
 
-const aws = mockAws();
-let db: TestDatabase;
-let table: TestTable;
-let h: Harness;
-
-beforeAll(async () => {
-  db = await createTestDatabase("outbox");
-  table = await createTestTable("outbox");
-  aws.reset(db);
-  h = makeHarness({ db, tableName: table.name });
-  await h.migrate();
-});
-
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-  await table.drop();
-});
+const f = useLambdaFixture("outbox", { migrate: true });
+const { aws } = f;
 
 beforeEach(async () => {
-  aws.reset(db);
   // Each test starts with an empty outbox backlog.
-  await db.admin.query("UPDATE outbox SET published_at = now() WHERE published_at IS NULL");
+  await f.db.admin.query("UPDATE outbox SET published_at = now() WHERE published_at IS NULL");
 });
 
 const unpublished = async (): Promise<string[]> =>
   (
-    await db.admin.query<{ transaction_id: string }>(
+    await f.db.admin.query<{ transaction_id: string }>(
       "SELECT transaction_id FROM outbox WHERE published_at IS NULL ORDER BY id",
     )
   ).rows.map((r) => r.transaction_id);
@@ -63,7 +46,7 @@ describe("crash between commit and enqueue", () => {
       .rejectsOnce(new Error("connect ETIMEDOUT sqs.us-east-1.amazonaws.com"))
       .callsFake(() => ({ MessageId: randomUUID() }));
 
-    const created = await call(h.api, postEvent(VALID_BODY));
+    const created = await call(f.h.api, postEvent(VALID_BODY));
     const id = created.json.id as string;
 
     // Documented choice: the commit is the point of no return, so the client gets its 201.
@@ -71,8 +54,8 @@ describe("crash between commit and enqueue", () => {
     expect(await unpublished()).toEqual([id]);
     expect(aws.sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
 
-    const firstDrain = await h.worker({ action: "drain-outbox" });
-    const secondDrain = await h.worker({ source: "aws.events", "detail-type": "Scheduled Event" });
+    const firstDrain = await f.h.worker({ action: "drain-outbox" });
+    const secondDrain = await f.h.worker({ source: "aws.events", "detail-type": "Scheduled Event" });
 
     expect(firstDrain).toEqual({ action: "drain-outbox", claimed: 1, published: 1 });
     expect(secondDrain).toEqual({ action: "drain-outbox", claimed: 0, published: 0 });
@@ -86,15 +69,15 @@ describe("crash between commit and enqueue", () => {
 
   it("GIVEN the queue is still down WHEN the drain runs THEN nothing is marked published, and the next drain delivers", async () => {
     aws.sqs.on(SendMessageCommand).rejects(new Error("ServiceUnavailable"));
-    const created = await call(h.api, postEvent(VALID_BODY));
+    const created = await call(f.h.api, postEvent(VALID_BODY));
 
-    const failedDrain = await h.worker({ action: "drain-outbox" });
+    const failedDrain = await f.h.worker({ action: "drain-outbox" });
 
     expect(failedDrain).toEqual({ action: "drain-outbox", claimed: 1, published: 0 });
     expect(await unpublished()).toEqual([created.json.id]);
 
-    aws.reset(db);
-    const recovered = await h.worker({ action: "drain-outbox" });
+    aws.reset(f.db);
+    const recovered = await f.h.worker({ action: "drain-outbox" });
 
     expect(recovered).toEqual({ action: "drain-outbox", claimed: 1, published: 1 });
     expect(await unpublished()).toEqual([]);
@@ -107,13 +90,13 @@ describe("concurrent drains", () => {
     const ids = await Promise.all(
       Array.from(
         { length: 30 },
-        async () => (await call(h.api, postEvent(VALID_BODY))).json.id as string,
+        async () => (await call(f.h.api, postEvent(VALID_BODY))).json.id as string,
       ),
     );
     const sent: string[] = [];
     // A slow publisher keeps each drain's rows locked while the other drains look for work.
     const drain = () =>
-      h.transactions.drainOutbox({ olderThanSeconds: 0, limit: 10 }, async (entries) => {
+      f.h.transactions.drainOutbox({ olderThanSeconds: 0, limit: 10 }, async (entries) => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         sent.push(...entries.map((e) => e.message.transactionId));
         return entries.map((e) => e.outboxId);

@@ -35,40 +35,22 @@ import {
 /** How an Aurora secondary (or a reader) looks to a client. */
 const READ_ONLY_SESSION = "-c default_transaction_read_only=on";
 
-const aws = mockAws();
-let db: TestDatabase;
-let table: TestTable;
-let writer: Harness;
+const f = useLambdaFixture("regional", { migrate: true });
+const { aws } = f;
 const doc = DynamoDBDocumentClient.from(dynamoClient());
-
-beforeAll(async () => {
-  db = await createTestDatabase("regional");
-  table = await createTestTable("regional");
-  aws.reset(db);
-  writer = makeHarness({ db, tableName: table.name });
-  await writer.migrate();
-});
-
-afterAll(async () => {
-  await writer.close();
-  await db.drop();
-  await table.drop();
-});
-
-beforeEach(() => aws.reset(db));
 
 async function snapshot() {
   return {
-    transactions: await db.count("transactions"),
-    outbox: await db.count("outbox"),
-    items: await table.itemCount(),
+    transactions: await f.db.count("transactions"),
+    outbox: await f.db.count("outbox"),
+    items: await f.table.itemCount(),
   };
 }
 
 describe("database down", () => {
   let down: Harness;
   beforeAll(async () => {
-    down = makeHarness({ db, tableName: table.name, dbPort: await closedPort() });
+    down = makeHarness({ db: f.db, tableName: f.table.name, dbPort: await closedPort() });
   });
   afterAll(() => down.close());
 
@@ -109,7 +91,7 @@ describe("database down", () => {
 describe("secondary region (read-only cluster, before promotion)", () => {
   let secondary: Harness;
   beforeAll(() => {
-    secondary = makeHarness({ db, tableName: table.name, sessionOptions: READ_ONLY_SESSION });
+    secondary = makeHarness({ db: f.db, tableName: f.table.name, sessionOptions: READ_ONLY_SESSION });
   });
   afterAll(() => secondary.close());
 
@@ -129,9 +111,9 @@ describe("secondary region (read-only cluster, before promotion)", () => {
   });
 
   it("GIVEN a transaction written earlier by the primary and no status item here WHEN read on the secondary THEN Aurora answers from the read-only cluster", async () => {
-    const created = await call(writer.api, postEvent(VALID_BODY));
+    const created = await call(f.h.api, postEvent(VALID_BODY));
     const id = created.json.id as string;
-    await doc.send(new DeleteCommand({ TableName: table.name, Key: statusKey(id) }));
+    await doc.send(new DeleteCommand({ TableName: f.table.name, Key: statusKey(id) }));
 
     const read = await call(secondary.api, albEvent("GET", `/transactions/${id}`));
 
@@ -147,7 +129,7 @@ describe("secondary region (read-only cluster, before promotion)", () => {
   });
 
   it("GIVEN a writable cluster WHEN /health is asked THEN 200 with role writer", async () => {
-    const answer = await call(writer.api, albEvent("GET", "/health"));
+    const answer = await call(f.h.api, albEvent("GET", "/health"));
 
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ status: "ok", role: "writer" });
@@ -180,8 +162,8 @@ describe("DynamoDB unreachable", () => {
   let noDynamo: Harness;
   beforeAll(async () => {
     noDynamo = makeHarness({
-      db,
-      tableName: table.name,
+      db: f.db,
+      tableName: f.table.name,
       dynamoEndpoint: `http://127.0.0.1:${await closedPort()}`,
     });
   });
@@ -216,8 +198,8 @@ describe("a dependency that hangs", () => {
   it("GIVEN a database endpoint that accepts but never answers WHEN /health is asked THEN it answers 503 (timeout) within Route 53's 2 s", async () => {
     const hole = await blackHole();
     const hung = makeHarness({
-      db,
-      tableName: table.name,
+      db: f.db,
+      tableName: f.table.name,
       dbPort: hole.port,
       healthTimeoutMs: 800,
     });

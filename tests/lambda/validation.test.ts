@@ -39,29 +39,11 @@ const ALLOWED = {
     "no such field; the fields are amount, currency, sourceAccount, destinationAccount, reference",
 };
 
-const aws = mockAws();
-let db: TestDatabase;
-let table: TestTable;
-let h: Harness;
-
-beforeAll(async () => {
-  db = await createTestDatabase("validation");
-  table = await createTestTable("validation");
-  aws.reset(db);
-  h = makeHarness({ db, tableName: table.name });
-  // Schema in place, so "nothing written" counts rows of real tables.
-  await h.migrate();
-});
-
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-  await table.drop();
-});
-
-// No cleanup between the 400 cases: each asserts the stores are still empty, so a case that
-// wrongly wrote fails itself and every later one. The accepted variants run last and count deltas.
-beforeEach(() => aws.reset(db));
+// Schema in place (migrate), so "nothing written" counts rows of real tables. No cleanup between
+// the 400 cases: each asserts the stores are still empty, so a case that wrongly wrote fails
+// itself and every later one. The accepted variants run last and count deltas.
+const f = useLambdaFixture("validation", { migrate: true });
+const { aws } = f;
 
 const withBody = (patch: Record<string, unknown>) => postEvent({ ...VALID_BODY, ...patch });
 const without = (field: keyof typeof VALID_BODY) => {
@@ -267,13 +249,13 @@ describe("POST /transactions with a bad request", () => {
   it.each(cases)(
     "GIVEN %s WHEN posted THEN 400 lists exactly its problems and nothing is written",
     async (_, event, errors) => {
-      const answer = await call(h.api, event);
+      const answer = await call(f.h.api, event);
 
       expect(answer.status).toBe(400);
       expect(answer.json).toEqual({ error: "validation_failed", errors });
-      expect(await db.count("transactions")).toBe(0);
-      expect(await db.count("outbox")).toBe(0);
-      expect(await table.itemCount()).toBe(0);
+      expect(await f.db.count("transactions")).toBe(0);
+      expect(await f.db.count("outbox")).toBe(0);
+      expect(await f.table.itemCount()).toBe(0);
       expect(aws.sqs).toHaveReceivedCommandTimes(SendMessageCommand, 0);
     },
   );
@@ -299,12 +281,12 @@ describe("accepted variants", () => {
       }),
     ],
   ])("GIVEN %s WHEN posted THEN 201", async (_, event) => {
-    const before = await db.count("transactions");
+    const before = await f.db.count("transactions");
 
-    const answer = await call(h.api, event);
+    const answer = await call(f.h.api, event);
 
     expect(answer.status).toBe(201);
-    expect(await db.count("transactions")).toBe(before + 1);
+    expect(await f.db.count("transactions")).toBe(before + 1);
   });
 });
 

@@ -20,26 +20,9 @@ import {
   dynamoClient,
 } from "./support/services";
 
-const aws = mockAws();
-let db: TestDatabase;
-let table: TestTable;
-let h: Harness;
+const f = useLambdaFixture("worker");
+const { aws } = f;
 const doc = DynamoDBDocumentClient.from(dynamoClient());
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker");
-  table = await createTestTable("worker");
-  aws.reset(db);
-  h = makeHarness({ db, tableName: table.name });
-});
-
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-  await table.drop();
-});
-
-beforeEach(() => aws.reset(db));
 
 function record(body: string, messageId = randomUUID()): SQSRecord {
   return {
@@ -65,17 +48,17 @@ const messageFor = (transactionId: string) =>
 const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 async function createPending(): Promise<string> {
-  const answer = await call(h.api, postEvent(VALID_BODY));
+  const answer = await call(f.h.api, postEvent(VALID_BODY));
   expect(answer.status).toBe(201);
   return answer.json.id as string;
 }
 
 async function stored(id: string) {
-  const { rows } = await db.admin.query<{ status: string; settled_at: Date | null }>(
+  const { rows } = await f.db.admin.query<{ status: string; settled_at: Date | null }>(
     "SELECT status, settled_at FROM transactions WHERE id = $1",
     [id],
   );
-  const { Item } = await doc.send(new GetCommand({ TableName: table.name, Key: statusKey(id) }));
+  const { Item } = await doc.send(new GetCommand({ TableName: f.table.name, Key: statusKey(id) }));
   return { row: rows[0], item: Item };
 }
 
@@ -83,7 +66,7 @@ describe("delivery confirmation", () => {
   it("GIVEN a transaction the API enqueued WHEN the worker settles it THEN its outbox row is marked delivered, so the scheduled drain never sends it again", async () => {
     const id = await createPending();
     const undelivered = () =>
-      db.admin
+      f.db.admin
         .query<{ n: string }>(
           "SELECT count(*) AS n FROM outbox WHERE transaction_id = $1 AND published_at IS NULL",
           [id],
@@ -91,7 +74,7 @@ describe("delivery confirmation", () => {
         .then(({ rows }) => Number(rows[0]?.n));
     expect(await undelivered()).toBe(1);
 
-    await h.worker(batch(record(messageFor(id))));
+    await f.h.worker(batch(record(messageFor(id))));
 
     expect(await undelivered()).toBe(0);
   });
@@ -109,7 +92,7 @@ describe("a batch with good and bad messages", () => {
       const good = record(messageFor(id));
       const poison = record(poisonBody);
 
-      const response = await h.worker(batch(good, poison));
+      const response = await f.h.worker(batch(good, poison));
 
       expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
       const { row, item } = await stored(id);
@@ -121,7 +104,7 @@ describe("a batch with good and bad messages", () => {
   it("GIVEN a message for a transaction that does not exist WHEN processed THEN it is reported as failed (SQS redrives it to the DLQ after maxReceiveCount)", async () => {
     const ghost = record(messageFor(randomUUID()));
 
-    const response = await h.worker(batch(ghost));
+    const response = await f.h.worker(batch(ghost));
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: ghost.messageId }] });
   });
@@ -132,9 +115,9 @@ describe("duplicates", () => {
     const id = await createPending();
     const message = record(messageFor(id));
 
-    const first = await h.worker(batch(message));
+    const first = await f.h.worker(batch(message));
     const afterFirst = await stored(id);
-    const second = await h.worker(batch(message));
+    const second = await f.h.worker(batch(message));
     const afterSecond = await stored(id);
 
     expect(first).toEqual({ batchItemFailures: [] });
@@ -146,10 +129,10 @@ describe("duplicates", () => {
   it("GIVEN two copies of a message in one batch WHEN processed in parallel THEN the transaction settles exactly once", async () => {
     const id = await createPending();
 
-    const response = await h.worker(batch(record(messageFor(id)), record(messageFor(id))));
+    const response = await f.h.worker(batch(record(messageFor(id)), record(messageFor(id))));
 
     expect(response).toEqual({ batchItemFailures: [] });
-    const { rows } = await db.admin.query<{ n: string }>(
+    const { rows } = await f.db.admin.query<{ n: string }>(
       "SELECT count(*) AS n FROM transactions WHERE id = $1 AND status = 'settled'",
       [id],
     );
@@ -158,10 +141,10 @@ describe("duplicates", () => {
 
   it("GIVEN a settled transaction whose status item was never written (API crashed) WHEN its message is redelivered THEN the worker writes the full settled item", async () => {
     const id = await createPending();
-    await h.worker(batch(record(messageFor(id))));
-    await doc.send(new DeleteCommand({ TableName: table.name, Key: statusKey(id) }));
+    await f.h.worker(batch(record(messageFor(id))));
+    await doc.send(new DeleteCommand({ TableName: f.table.name, Key: statusKey(id) }));
 
-    const response = await h.worker(batch(record(messageFor(id))));
+    const response = await f.h.worker(batch(record(messageFor(id))));
 
     expect(response).toEqual({ batchItemFailures: [] });
     const { row, item } = await stored(id);
@@ -182,11 +165,11 @@ describe("duplicates", () => {
 
   it("GIVEN the worker settled first WHEN the API's late pending write arrives THEN the item stays settled", async () => {
     const id = await createPending();
-    await h.worker(batch(record(messageFor(id))));
-    const settled = await h.transactions.findById(id);
+    await f.h.worker(batch(record(messageFor(id))));
+    const settled = await f.h.transactions.findById(id);
     if (settled === undefined) throw new Error("transaction vanished");
 
-    await h.statuses.putPending({ ...settled, status: "pending" });
+    await f.h.statuses.putPending({ ...settled, status: "pending" });
 
     const { item } = await stored(id);
     expect(item?.status).toBe("settled");

@@ -21,7 +21,10 @@ import { type ApiHandler, makeApiHandler } from "../../../lambda/transaction-api
 import { type WorkerHandler, makeWorkerHandler } from "../../../lambda/transaction-worker/handler";
 import {
   type TestDatabase,
+  type TestTable,
   caFile,
+  createTestDatabase,
+  createTestTable,
   dynamoClient,
   dynamoEndpoint,
   pgHost,
@@ -120,6 +123,89 @@ export function makeHarness(o: HarnessOptions): Harness {
     async close() {
       await database.end();
       dynamo.destroy();
+    },
+  };
+}
+
+export interface LambdaFixtureOptions {
+  /** The file-level harness's pool size (makeHarness's default otherwise). */
+  readonly poolMax?: number;
+  /** Apply the schema in beforeAll (tests that inspect tables before the first write). */
+  readonly migrate?: boolean;
+  /** `false`: no file-level harness (the file builds its own); `h` then throws. Default true. */
+  readonly harness?: boolean;
+}
+
+/**
+ * One test file's resources. `db`, `table` and `h` exist from the file's beforeAll on; reading
+ * them earlier (at module or describe level) throws.
+ */
+export interface LambdaFixture {
+  readonly aws: AwsMocks;
+  /** A database owned by its own login role (createTestDatabase). */
+  readonly db: TestDatabase;
+  /** A status table (createTestTable). */
+  readonly table: TestTable;
+  /** The real API and worker on `db` and `table` (makeHarness). */
+  readonly h: Harness;
+}
+
+/**
+ * Registers the file-level hooks: beforeAll creates the database and the table (both named after
+ * `prefix`), points the AWS mocks at the database's role and builds the harness (and, with
+ * `migrate`, applies the schema); afterAll closes and drops them; beforeEach resets the AWS mocks
+ * to their default behaviour. Call it once, at the top level of a test file, before its own hooks.
+ */
+export function useLambdaFixture(prefix: string, options: LambdaFixtureOptions = {}): LambdaFixture {
+  const withHarness = options.harness ?? true;
+  if (!withHarness && options.migrate === true) {
+    throw new Error(`useLambdaFixture("${prefix}"): migrate needs the harness`);
+  }
+  const aws = mockAws();
+  let db: TestDatabase | undefined;
+  let table: TestTable | undefined;
+  let h: Harness | undefined;
+  const ready = <T>(value: T | undefined, name: keyof LambdaFixture): T => {
+    if (value !== undefined) return value;
+    const why =
+      name === "h" && !withHarness
+        ? "it was created with { harness: false }"
+        : "it exists only from the file's beforeAll on (use it inside hooks and tests)";
+    throw new Error(`useLambdaFixture("${prefix}").${name} is not available: ${why}`);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(prefix);
+    table = await createTestTable(prefix);
+    aws.reset(db);
+    if (withHarness) {
+      h = makeHarness({
+        db,
+        tableName: table.name,
+        ...(options.poolMax !== undefined ? { poolMax: options.poolMax } : {}),
+      });
+      if (options.migrate === true) await h.migrate();
+    }
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await db?.drop();
+    await table?.drop();
+  });
+
+  beforeEach(() => aws.reset(ready(db, "db")));
+
+  return {
+    aws,
+    get db() {
+      return ready(db, "db");
+    },
+    get table() {
+      return ready(table, "table");
+    },
+    get h() {
+      return ready(h, "h");
     },
   };
 }

@@ -7,15 +7,10 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type Server, type Socket, createServer } from "node:net";
 
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
-  ScanCommand,
-} from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { Client } from "pg";
 
-import { BY_CUSTOMER_INDEX } from "../../../lambda/shared/stores/dynamodb-status-store";
+import { createLocalStatusTable } from "../../../lambda/local/local-table";
 
 function env(name: string): string {
   const value = process.env[name];
@@ -104,36 +99,11 @@ export interface TestTable {
   drop(): Promise<void>;
 }
 
-/** A table with the deployed key schema: pk/sk and the byCustomer GSI (customerId, createdAt). */
+/** A table with the deployed key schema (lambda/local/local-table.ts). */
 export async function createTestTable(prefix: string): Promise<TestTable> {
   const name = `${prefix}-${randomBytes(4).toString("hex")}`;
   const client = dynamoClient();
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-        { AttributeName: "customerId", AttributeType: "S" },
-        { AttributeName: "createdAt", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: BY_CUSTOMER_INDEX,
-          KeySchema: [
-            { AttributeName: "customerId", KeyType: "HASH" },
-            { AttributeName: "createdAt", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
-    }),
-  );
+  await createLocalStatusTable(client, name);
   return {
     name,
     async itemCount() {
