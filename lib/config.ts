@@ -23,6 +23,7 @@ import {
   parseDataTierConfig,
 } from "./data/data-tier-config";
 import { AppConfig, DnsConfig, RawAppConfig, parseAppConfig } from "./app/app-config";
+import { oneOf } from "./util/config-checks";
 
 /** NAT layout for the private (app) subnets. */
 export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
@@ -93,19 +94,6 @@ export class ConfigError extends Error {
     super(`Invalid tap-dr configuration:\n  - ${problems.join("\n  - ")}`);
     this.name = "ConfigError";
   }
-}
-
-function oneOf<T extends string>(
-  key: string,
-  value: string,
-  allowed: readonly T[],
-  problems: string[],
-): T {
-  if ((allowed as readonly string[]).includes(value)) {
-    return value as T;
-  }
-  problems.push(`${key}: "${value}" is not allowed; use one of ${allowed.join(", ")}`);
-  return allowed[0];
 }
 
 function checkSuffix(value: string | undefined, problems: string[]): string {

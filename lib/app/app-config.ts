@@ -6,6 +6,7 @@
  * registers anything, against the limits AWS enforces.
  */
 import { alignedNetwork, formatCidr, isNetworkAligned, parseCidr } from "../util/cidr";
+import { oneOf, wholeNumber } from "../util/config-checks";
 
 /** What runs the transaction API behind each region's load balancer. */
 export const APP_TIERS = ["lambda", "ec2"] as const;
@@ -126,37 +127,6 @@ const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** EC2 instance types such as t4g.small or m7i.large; burstable classes allowed for the app. */
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-
-function oneOf<T extends string>(
-  key: string,
-  value: string,
-  allowed: readonly T[],
-  problems: string[],
-): T {
-  if ((allowed as readonly string[]).includes(value)) {
-    return value as T;
-  }
-  problems.push(`${key}: "${value}" is not allowed; use one of ${allowed.join(", ")}`);
-  return allowed[0];
-}
-
-function wholeNumber(
-  key: string,
-  value: string,
-  min: number,
-  max: number,
-  why: string,
-  problems: string[],
-): number | undefined {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
-    problems.push(
-      `${key}: "${value}" is not allowed; use a whole number from ${min} to ${max}${why}`,
-    );
-    return undefined;
-  }
-  return parsed;
-}
 
 /** "0" means "reserve none": a reserved concurrency of 0 would throttle every request. */
 function reservedConcurrency(key: string, value: string, problems: string[]): number | undefined {

@@ -3,6 +3,7 @@
  * retention. Validated here against the limits AWS enforces, so a bad value
  * fails before `pulumi up` registers anything instead of half-way through.
  */
+import { oneOf, wholeNumber } from "../util/config-checks";
 
 /** Aurora capacity: Serverless v2 (db.serverless) or provisioned memory-optimized instances. */
 export const DB_CAPACITY_MODES = ["serverless", "provisioned"] as const;
@@ -79,24 +80,6 @@ export const MAX_DAILY_RETENTION_DAYS = 3650;
  */
 const GLOBAL_DB_INSTANCE_CLASS = /^db\.(r5|r6g|r6i|r7g|r7i|r8g|x2g)\.(large|\d*xlarge)$/;
 
-function wholeNumber(
-  key: string,
-  value: string,
-  min: number,
-  max: number,
-  why: string,
-  problems: string[],
-): number | undefined {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
-    problems.push(
-      `${key}: "${value}" is not allowed; use a whole number from ${min} to ${max}${why}`,
-    );
-    return undefined;
-  }
-  return parsed;
-}
-
 function acu(key: string, value: string, problems: string[]): number | undefined {
   const parsed = Number(value);
   if (
@@ -134,15 +117,7 @@ export function parseDataTierConfig(
   problems: string[],
 ): { database: DatabaseConfig; backup: BackupConfig } {
   const d = DATA_TIER_DEFAULTS;
-  const capacityText = raw.dbCapacity ?? d.dbCapacity;
-  let capacity: DbCapacityMode = d.dbCapacity;
-  if ((DB_CAPACITY_MODES as readonly string[]).includes(capacityText)) {
-    capacity = capacityText as DbCapacityMode;
-  } else {
-    problems.push(
-      `dbCapacity: "${capacityText}" is not allowed; use one of ${DB_CAPACITY_MODES.join(", ")}`,
-    );
-  }
+  const capacity = oneOf("dbCapacity", raw.dbCapacity ?? d.dbCapacity, DB_CAPACITY_MODES, problems);
 
   const instanceClass = raw.dbInstanceClass ?? d.dbInstanceClass;
   if (!GLOBAL_DB_INSTANCE_CLASS.test(instanceClass)) {
