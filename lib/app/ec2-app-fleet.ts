@@ -70,7 +70,7 @@ export interface Ec2AppFleetArgs {
   /** Let destroy empty the artifacts bucket and delete the group without waiting for instances. */
   readonly forceDestroy: boolean;
   /**
-   * Where the Aurora clusters live (both VPCs' isolated subnets): the only 5432 egress.
+   * Where this region's Aurora cluster lives (its isolated subnets): the only 5432 egress.
    * @default the RFC 1918 ranges, every address the VPCs and their peering can have
    */
   readonly databaseCidrs?: readonly string[];

@@ -410,6 +410,8 @@ export class RegionalAppTier extends pulumi.ComponentResource {
         partition: args.partition,
         deletionProtection: args.settings.deletionProtection,
         forceDestroy: args.settings.forceDestroy,
+        // Like the functions: only this region's own cluster (DB_HOST), never across regions.
+        databaseCidrs: args.databaseSubnetCidrs,
       },
       { parent: this },
     );

@@ -185,7 +185,7 @@ describe("EC2 app tier (appTier ec2, natGateways single)", () => {
       expect(loadBalancers.map((lb) => lb.region)).toEqual([region]);
     });
 
-    it("sends out only HTTPS and PostgreSQL, never all ports (SG-3)", () => {
+    it("sends out only HTTPS and PostgreSQL to its own region's database subnets, never all ports (SG-3)", () => {
       const fleetGroup = one(graph, SECURITY_GROUP, region);
       const egress = graph
         .ofType(EGRESS)
@@ -197,8 +197,15 @@ describe("EC2 app tier (appTier ec2, natGateways single)", () => {
         expect(rule.inputs.ipProtocol).toBe("tcp");
         expect(rule.inputs.fromPort).toBe(rule.inputs.toPort);
         expect(typeof rule.inputs.description).toBe("string");
-        if (rule.inputs.fromPort === 5432) expect(rule.inputs.cidrIpv4).not.toBe("0.0.0.0/0");
       }
+      // PostgreSQL only to this region's own isolated (database) subnets, like the functions.
+      const net = region === "us-east-1" ? "10.0" : "10.1";
+      const postgres = egress.filter((rule) => rule.inputs.fromPort === 5432);
+      expect(postgres.map((rule) => rule.inputs.cidrIpv4).sort()).toEqual([
+        `${net}.128.0/20`,
+        `${net}.144.0/20`,
+        `${net}.160.0/20`,
+      ]);
     });
 
     it("gives the instance role customer managed policies that name only this region's resources", () => {
