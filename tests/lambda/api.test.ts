@@ -12,22 +12,14 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-
 import { statusKey } from "../../lambda/shared/stores/dynamodb-status-store";
 import {
   type AlbRequest,
-  type Harness,
   QUEUE_URL,
   VALID_BODY,
   albEvent,
   call,
-  makeHarness,
-  mockAws,
   postEvent,
+  useLambdaFixture,
 } from "./support/harness";
-import {
-  type TestDatabase,
-  type TestTable,
-  createTestDatabase,
-  createTestTable,
-  dynamoClient,
-} from "./support/services";
+import { dynamoClient } from "./support/services";
 
 const f = useLambdaFixture("api");
 const { aws } = f;
@@ -63,7 +55,9 @@ describe("POST /transactions", () => {
       MessageBody: JSON.stringify({ type: "transaction.created", transactionId: id }),
     });
 
-    const { Item } = await doc.send(new GetCommand({ TableName: f.table.name, Key: statusKey(id) }));
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: f.table.name, Key: statusKey(id) }),
+    );
     expect(Item).toEqual({
       pk: `TXN#${id}`,
       sk: "STATUS",

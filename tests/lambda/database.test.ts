@@ -18,17 +18,15 @@ import {
   VALID_BODY,
   call,
   makeHarness,
-  mockAws,
   postEvent,
   secretFor,
+  useLambdaFixture,
 } from "./support/harness";
 import {
   type TestDatabase,
-  type TestTable,
   adminClient,
   caFile,
   createTestDatabase,
-  createTestTable,
   pgHost,
   pgPort,
   wrongCaFile,

@@ -9,13 +9,8 @@ import { randomUUID } from "node:crypto";
 
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 
-import { type Harness, VALID_BODY, call, makeHarness, mockAws, postEvent } from "./support/harness";
-import {
-  type TestDatabase,
-  type TestTable,
-  createTestDatabase,
-  createTestTable,
-} from "./support/services";
+import { VALID_BODY, call, makeHarness, postEvent, useLambdaFixture } from "./support/harness";
+import { createTestTable } from "./support/services";
 
 const f = useLambdaFixture("idem", { poolMax: 10 });
 const { aws } = f;

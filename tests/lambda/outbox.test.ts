@@ -8,21 +8,8 @@ import { randomUUID } from "node:crypto";
 
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 
-import {
-  type Harness,
-  QUEUE_URL,
-  VALID_BODY,
-  call,
-  makeHarness,
-  mockAws,
-  postEvent,
-} from "./support/harness";
-import {
-  type TestDatabase,
-  type TestTable,
-  createTestDatabase,
-  createTestTable,
-} from "./support/services";
+import { QUEUE_URL, VALID_BODY, call, postEvent, useLambdaFixture } from "./support/harness";
+import {} from "./support/services";
 
 const f = useLambdaFixture("outbox", { migrate: true });
 const { aws } = f;
@@ -55,7 +42,10 @@ describe("crash between commit and enqueue", () => {
     expect(aws.sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
 
     const firstDrain = await f.h.worker({ action: "drain-outbox" });
-    const secondDrain = await f.h.worker({ source: "aws.events", "detail-type": "Scheduled Event" });
+    const secondDrain = await f.h.worker({
+      source: "aws.events",
+      "detail-type": "Scheduled Event",
+    });
 
     expect(firstDrain).toEqual({ action: "drain-outbox", claimed: 1, published: 1 });
     expect(secondDrain).toEqual({ action: "drain-outbox", claimed: 0, published: 0 });

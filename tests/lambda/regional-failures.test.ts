@@ -19,22 +19,15 @@ import {
   albEvent,
   call,
   makeHarness,
-  mockAws,
   postEvent,
+  useLambdaFixture,
 } from "./support/harness";
-import {
-  type TestDatabase,
-  type TestTable,
-  blackHole,
-  closedPort,
-  createTestDatabase,
-  createTestTable,
-  dynamoClient,
-} from "./support/services";
+import { blackHole, closedPort, dynamoClient } from "./support/services";
 
 /** How an Aurora secondary (or a reader) looks to a client. */
 const READ_ONLY_SESSION = "-c default_transaction_read_only=on";
 
+// f.h is the writer: a healthy region's API and worker, next to the broken ones below.
 const f = useLambdaFixture("regional", { migrate: true });
 const { aws } = f;
 const doc = DynamoDBDocumentClient.from(dynamoClient());
@@ -91,7 +84,11 @@ describe("database down", () => {
 describe("secondary region (read-only cluster, before promotion)", () => {
   let secondary: Harness;
   beforeAll(() => {
-    secondary = makeHarness({ db: f.db, tableName: f.table.name, sessionOptions: READ_ONLY_SESSION });
+    secondary = makeHarness({
+      db: f.db,
+      tableName: f.table.name,
+      sessionOptions: READ_ONLY_SESSION,
+    });
   });
   afterAll(() => secondary.close());
 

@@ -9,21 +9,8 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { ALBEvent } from "aws-lambda";
 
 import { canonicalBody } from "../../lambda/transaction-api/validation";
-import {
-  type Harness,
-  VALID_BODY,
-  albEvent,
-  call,
-  makeHarness,
-  mockAws,
-  postEvent,
-} from "./support/harness";
-import {
-  type TestDatabase,
-  type TestTable,
-  createTestDatabase,
-  createTestTable,
-} from "./support/services";
+import { VALID_BODY, albEvent, call, postEvent, useLambdaFixture } from "./support/harness";
+import {} from "./support/services";
 
 const ALLOWED = {
   contentType: "application/json (optionally ; charset=utf-8)",

@@ -11,17 +11,10 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 
 import { statusKey } from "../../lambda/shared/stores/dynamodb-status-store";
-import { type Harness, VALID_BODY, call, makeHarness, mockAws, postEvent } from "./support/harness";
-import {
-  type TestDatabase,
-  type TestTable,
-  createTestDatabase,
-  createTestTable,
-  dynamoClient,
-} from "./support/services";
+import { VALID_BODY, call, postEvent, useLambdaFixture } from "./support/harness";
+import { dynamoClient } from "./support/services";
 
 const f = useLambdaFixture("worker");
-const { aws } = f;
 const doc = DynamoDBDocumentClient.from(dynamoClient());
 
 function record(body: string, messageId = randomUUID()): SQSRecord {

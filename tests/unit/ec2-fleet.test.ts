@@ -1,4 +1,4 @@
-import { Ec2AppFleetArgs, validateFleetArgs } from "../../lib/app/ec2-app-fleet";
+import { Ec2AppFleetArgs, validateFleetArgs } from "../../lib/app/ec2-fleet-args";
 import { al2023ImageId, instanceArchitecture } from "../../lib/app/ec2-image";
 import {
   SESSION_MANAGER_ACTIONS,

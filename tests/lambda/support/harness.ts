@@ -156,7 +156,10 @@ export interface LambdaFixture {
  * `migrate`, applies the schema); afterAll closes and drops them; beforeEach resets the AWS mocks
  * to their default behaviour. Call it once, at the top level of a test file, before its own hooks.
  */
-export function useLambdaFixture(prefix: string, options: LambdaFixtureOptions = {}): LambdaFixture {
+export function useLambdaFixture(
+  prefix: string,
+  options: LambdaFixtureOptions = {},
+): LambdaFixture {
   const withHarness = options.harness ?? true;
   if (!withHarness && options.migrate === true) {
     throw new Error(`useLambdaFixture("${prefix}"): migrate needs the harness`);
