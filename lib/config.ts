@@ -23,7 +23,8 @@ import {
   parseDataTierConfig,
 } from "./data/data-tier-config";
 import { AppConfig, DnsConfig, RawAppConfig, parseAppConfig } from "./app/app-config";
-import { oneOf } from "./util/config-checks";
+import { oneOf, scalarText } from "./util/config-checks";
+import { AwsCredentials, RawAwsConfig, parseAwsCredentials } from "./aws-credentials";
 
 /** NAT layout for the private (app) subnets. */
 export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
@@ -46,7 +47,17 @@ export interface TapConfig {
   readonly azCount: number;
   readonly natGateways: NatGatewayMode;
   readonly mode: StackMode;
+  /**
+   * Pulumi `protect` on a production stack's data and outage-critical resources; false lifts
+   * it for a deliberate teardown and changes nothing else. Test mode protects nothing.
+   */
+  readonly protectResources: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * The stack's `aws:` credential settings (profile, assumed roles, allowed or forbidden
+   * accounts), passed to every provider (lib/aws-credentials.ts). The region is not among them.
+   */
+  readonly credentials: AwsCredentials;
   /** Aurora global database capacity, RPO and automated backups (lib/data/data-tier-config.ts). */
   readonly database: DatabaseConfig;
   /** AWS Backup plan retention. */
@@ -67,6 +78,7 @@ export interface RawConfig extends RawDataTierConfig, RawAppConfig {
   readonly azCount?: string;
   readonly natGateways?: string;
   readonly mode?: string;
+  readonly protectResources?: string;
   readonly tags?: unknown;
 }
 
@@ -176,10 +188,12 @@ function checkTags(value: unknown, problems: string[]): Record<string, string> {
     return {};
   }
   const tags: Record<string, string> = {};
-  for (const [key, tagValue] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof tagValue !== "string") {
+  for (const [key, rawValue] of Object.entries(value as Record<string, unknown>)) {
+    // `--path 'tags.CostCenter' 1234` stores a number: numbers and booleans become their text.
+    const tagValue = scalarText(rawValue);
+    if (tagValue === undefined) {
       problems.push(
-        `tags.${key}: ${JSON.stringify(tagValue)} is not a string; tag values must be strings`,
+        `tags.${key}: ${JSON.stringify(rawValue)} is not a string, number or boolean; a tag value is text`,
       );
       continue;
     }
@@ -200,12 +214,26 @@ function checkTags(value: unknown, problems: string[]): Record<string, string> {
   return tags;
 }
 
+/** true unless set to "false"; Pulumi hands a boolean key over as the text "true" or "false". */
+function checkProtectResources(value: string | undefined, problems: string[]): boolean {
+  if (value === undefined || value === "true") {
+    return true;
+  }
+  if (value !== "false") {
+    problems.push(
+      `protectResources: "${value}" is not allowed; use true (production data is protected) or false (lifts the protection for a deliberate teardown)`,
+    );
+    return true;
+  }
+  return false;
+}
+
 /**
  * Validates raw stack config and applies defaults. Pure: throws one ConfigError
  * that names every bad key, its value and what is allowed, before any resource
- * is registered.
+ * is registered. `aws` holds the stack's `aws:` keys (credentials; see lib/aws-credentials.ts).
  */
-export function parseConfig(raw: RawConfig): TapConfig {
+export function parseConfig(raw: RawConfig, aws: RawAwsConfig = {}): TapConfig {
   const problems: string[] = [];
   const environmentSuffix = checkSuffix(raw.environmentSuffix, problems);
 
@@ -218,6 +246,8 @@ export function parseConfig(raw: RawConfig): TapConfig {
       `drRegion: must differ from primaryRegion (both are "${primaryRegion}"); a DR copy in the same region does not survive a regional outage`,
     );
   }
+
+  const credentials = parseAwsCredentials(aws, { primaryRegion, drRegion }, problems);
 
   const primaryVpcCidr = raw.primaryVpcCidr ?? CONFIG_DEFAULTS.primaryVpcCidr;
   const drVpcCidr = raw.drVpcCidr ?? CONFIG_DEFAULTS.drVpcCidr;
@@ -237,6 +267,7 @@ export function parseConfig(raw: RawConfig): TapConfig {
     problems,
   );
   const mode = oneOf("mode", raw.mode ?? CONFIG_DEFAULTS.mode, STACK_MODES, problems);
+  const protectResources = checkProtectResources(raw.protectResources, problems);
   const tags = checkTags(raw.tags, problems);
   const { database, backup } = parseDataTierConfig(raw, problems);
   const { app, dns } = parseAppConfig(raw, { natGateways, mode }, problems);
@@ -253,7 +284,9 @@ export function parseConfig(raw: RawConfig): TapConfig {
     azCount,
     natGateways,
     mode,
+    protectResources,
     tags,
+    credentials,
     database,
     backup,
     app,
@@ -261,9 +294,15 @@ export function parseConfig(raw: RawConfig): TapConfig {
   };
 }
 
-/** Reads the project's stack config (namespace "tap-dr") and validates it. */
-export function loadConfig(config: pulumi.Config = new pulumi.Config()): TapConfig {
-  return parseConfig({
+/**
+ * Reads the project's stack config (namespace "tap-dr") and the stack's `aws:` credential keys,
+ * and validates both.
+ */
+export function loadConfig(
+  config: pulumi.Config = new pulumi.Config(),
+  awsConfig: pulumi.Config = new pulumi.Config("aws"),
+): TapConfig {
+  const raw: RawConfig = {
     environmentSuffix: config.get("environmentSuffix"),
     primaryRegion: config.get("primaryRegion"),
     drRegion: config.get("drRegion"),
@@ -272,6 +311,7 @@ export function loadConfig(config: pulumi.Config = new pulumi.Config()): TapConf
     azCount: config.get("azCount"),
     natGateways: config.get("natGateways"),
     mode: config.get("mode"),
+    protectResources: config.get("protectResources"),
     tags: readJson(config, "tags"),
     dbCapacity: config.get("dbCapacity"),
     dbInstanceClass: config.get("dbInstanceClass"),
@@ -298,7 +338,26 @@ export function loadConfig(config: pulumi.Config = new pulumi.Config()): TapConf
     healthCheckFailureThreshold: config.get("healthCheckFailureThreshold"),
     primaryTrafficWeight: config.get("primaryTrafficWeight"),
     drTrafficWeight: config.get("drTrafficWeight"),
-  });
+  };
+  return parseConfig(raw, readAwsConfig(awsConfig));
+}
+
+/** The `aws:` keys, read once; explicit providers never read them on their own. */
+function readAwsConfig(config: pulumi.Config): RawAwsConfig {
+  return {
+    profile: config.get("profile"),
+    region: config.get("region"),
+    assumeRoles: readJson(config, "assumeRoles"),
+    allowedAccountIds: readJson(config, "allowedAccountIds"),
+    forbiddenAccountIds: readJson(config, "forbiddenAccountIds"),
+    sharedConfigFiles: readJson(config, "sharedConfigFiles"),
+    sharedCredentialsFiles: readJson(config, "sharedCredentialsFiles"),
+    assumeRole: readJson(config, "assumeRole"),
+    accessKey: config.get("accessKey"),
+    secretKey: config.get("secretKey"),
+    token: config.get("token"),
+    assumeRoleWithWebIdentity: readJson(config, "assumeRoleWithWebIdentity"),
+  };
 }
 
 /** A structured key (a map or a list): Pulumi hands it over as JSON text. */

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createRegionalProvider } from "./aws-provider";
+import { AwsCredentials } from "./aws-credentials";
 import { DnsConfig } from "./app/app-config";
 import { StackMode } from "./config";
 import { MasterCredentials } from "./data/aurora-cluster";
@@ -72,6 +73,11 @@ export interface GlobalResourcesArgs {
   readonly environmentSuffix: string;
   /** test: destroys cleanly; production: protected. @default "production" */
   readonly mode?: StackMode;
+  /**
+   * false lifts Pulumi `protect` from a production stack's data (see ModeOverrides).
+   * @default true
+   */
+  readonly protectResources?: boolean;
   /** Retention of daily and hourly recovery points. */
   readonly backup: BackupConfig;
   /** The primary region's outputs. */
@@ -80,6 +86,8 @@ export interface GlobalResourcesArgs {
   readonly dr: RegionEndpoint;
   /** Stack-wide tags for this component's providers. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The stack's `aws:` credential settings for both providers (`{}`: the default chain). */
+  readonly credentials: AwsCredentials;
   /**
    * The API's domain, routing policy, record type and health-check threshold. Without
    * `domainName` there is no zone, no record and no health check (test stacks).
@@ -184,12 +192,14 @@ export class GlobalResources extends pulumi.ComponentResource {
       `${name}-primary-aws`,
       args.primary.region,
       tags,
+      args.credentials,
       this,
     );
     const drProvider: aws.Provider = createRegionalProvider(
       `${name}-dr-aws`,
       args.dr.region,
       tags,
+      args.credentials,
       this,
     );
 
@@ -215,7 +225,9 @@ export class GlobalResources extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const settings = modeSettings(args.mode ?? "production");
+    const settings = modeSettings(args.mode ?? "production", {
+      protectResources: args.protectResources,
+    });
     const { primary, dr } = args;
     const lookupOptions = { parent: this, provider: primaryProvider };
     const accountId = aws.getCallerIdentityOutput({}, lookupOptions).accountId;
@@ -232,6 +244,7 @@ export class GlobalResources extends pulumi.ComponentResource {
         credentials: primary.masterCredentials,
         host: primary.globalWriterEndpoint,
         recoveryWindowInDays: settings.secretRecoveryWindowDays,
+        protect: settings.protectData,
       },
       { parent: this, providers: { aws: primaryProvider } },
     );
@@ -245,6 +258,7 @@ export class GlobalResources extends pulumi.ComponentResource {
         drKmsKeyArn: dr.kmsKeyArn,
         deletionProtection: settings.deletionProtection,
         retainOnDelete: settings.retainDataOnDelete,
+        protect: settings.protectData,
       },
       { parent: this, providers: { aws: primaryProvider } },
     );

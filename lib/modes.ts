@@ -31,6 +31,18 @@ export interface ModeSettings {
   readonly loadBalancerDeletionProtection: boolean;
   /** CloudWatch Logs retention of the functions' logs (CW-3; CW-4 asks for 365 in production). */
   readonly appLogRetentionDays: number;
+  /**
+   * Pulumi `protect` on every resource whose loss is data loss or an outage: the global
+   * cluster, both member clusters and their instances, the table (its replica is part of it),
+   * the data and access-log buckets, the vaults, the keys, the secret (its replica is part of
+   * it), the queues and DLQs, a hosted zone the stack created and the EC2 fleet's group.
+   * Pulumi's preview then fails a `pulumi destroy` before anything is deleted (a destroy run
+   * without a preview, `--skip-preview`, deletes every unprotected resource). Deletion
+   * protection alone stops too late: RDS deletes a protected cluster's instances, and Pulumi
+   * deletes everything that depends on the cluster first. Lifted by the config key
+   * `protectResources` (ModeOverrides).
+   */
+  readonly protectData: boolean;
 }
 
 const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
@@ -45,6 +57,7 @@ const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
     secretRecoveryWindowDays: 0,
     loadBalancerDeletionProtection: false,
     appLogRetentionDays: 7,
+    protectData: false,
   },
   production: {
     kmsDeletionWindowDays: 30,
@@ -57,9 +70,24 @@ const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
     secretRecoveryWindowDays: 30,
     loadBalancerDeletionProtection: true,
     appLogRetentionDays: 365,
+    protectData: true,
   },
 };
 
-export function modeSettings(mode: StackMode): ModeSettings {
-  return SETTINGS[mode];
+/** Deliberate exceptions to a mode's settings, from the stack config. */
+export interface ModeOverrides {
+  /**
+   * false lifts `protectData` (the teardown procedure in the README); it changes nothing else,
+   * so the `pulumi up` that applies it only rewrites the protect flags in the state. Only
+   * meaningful in production: test mode protects nothing either way. @default true
+   */
+  readonly protectResources?: boolean;
+}
+
+export function modeSettings(mode: StackMode, overrides: ModeOverrides = {}): ModeSettings {
+  const settings = SETTINGS[mode];
+  return {
+    ...settings,
+    protectData: settings.protectData && (overrides.protectResources ?? true),
+  };
 }

@@ -42,6 +42,7 @@ export class PrimaryRegion extends RegionalDeployment {
         environmentSuffix: args.environmentSuffix,
         deletionProtection: this.settings.deletionProtection,
         forceDestroy: this.settings.forceDestroy,
+        protect: this.settings.protectData,
       },
       this.childOptions,
     );
@@ -70,6 +71,7 @@ export class PrimaryRegion extends RegionalDeployment {
               existingZoneId: args.dns.hostedZoneId,
               retainOnDelete: this.settings.retainDataOnDelete,
               forceDestroy: this.settings.forceDestroy,
+              protect: this.settings.protectData,
             },
             this.childOptions,
           );

@@ -25,7 +25,9 @@ export class TapStack extends pulumi.ComponentResource {
       azCount: args.azCount,
       natGateways: args.natGateways,
       mode: args.mode,
+      protectResources: args.protectResources,
       tags,
+      credentials: args.credentials,
       database: args.database,
       app: args.app,
       dns: args.dns,
@@ -79,8 +81,10 @@ export class TapStack extends pulumi.ComponentResource {
       {
         environmentSuffix: args.environmentSuffix,
         mode: args.mode,
+        protectResources: args.protectResources,
         backup: args.backup,
         tags,
+        credentials: args.credentials,
         primary: {
           ...endpointOf(this.primary),
           masterCredentials: this.primary.masterCredentials,

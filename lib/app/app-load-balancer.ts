@@ -44,6 +44,8 @@ export interface AppLoadBalancerArgs {
   readonly noncurrentVersionDays: number;
   readonly forceDestroy: boolean;
   readonly retainOnDelete: boolean;
+  /** Pulumi `protect` on the access-log bucket (production): it holds the audit trail. */
+  readonly protectLogs: boolean;
   /** The deploying account, from a lookup through this region's provider. */
   readonly accountId: pulumi.Input<string>;
   /** The partition ("aws"), from a lookup through this region's provider. */
@@ -98,6 +100,7 @@ export class AppLoadBalancer extends pulumi.ComponentResource {
         expireCurrentAfterDays: args.accessLogRetentionDays,
         forceDestroy: args.forceDestroy,
         retainOnDelete: args.retainOnDelete,
+        protect: args.protectLogs,
         nameTag: physicalName("nameTag", "alb-logs", scope),
       },
       child,

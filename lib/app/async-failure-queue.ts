@@ -14,6 +14,8 @@ export interface AsyncFailureQueueArgs {
   readonly purpose: string;
   /** The region's customer-managed key (Q-1, Q-2). */
   readonly kmsKeyArn: pulumi.Input<string>;
+  /** Pulumi `protect` on the queue (production): it is the last copy of a failed event. */
+  readonly protect: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export class AsyncFailureQueue extends pulumi.ComponentResource {
         kmsMasterKeyId: args.kmsKeyArn,
         kmsDataKeyReusePeriodSeconds: KMS_DATA_KEY_REUSE_SECONDS,
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     new aws.sqs.QueuePolicy(
       `${name}-policy`,

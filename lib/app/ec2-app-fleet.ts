@@ -290,7 +290,7 @@ export class Ec2AppFleet extends pulumi.ComponentResource {
         // role in place when they boot.
         dependsOn: [serviceLinkedRole, ...attachments, bundleObject, ...rules],
         ignoreChanges: ["desiredCapacity"],
-        protect: args.deletionProtection,
+        protect: args.protect,
       },
     );
 

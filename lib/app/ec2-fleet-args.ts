@@ -55,7 +55,7 @@ export interface Ec2AppFleetArgs {
    * Protect the Auto Scaling group in Pulumi (production): replacing it would stop every
    * instance at once. The fleet holds no data, so nothing else is retained.
    */
-  readonly deletionProtection: boolean;
+  readonly protect: boolean;
   /** Let destroy empty the artifacts bucket and delete the group without waiting for instances. */
   readonly forceDestroy: boolean;
   /**

@@ -166,6 +166,7 @@ export class RegionalAppTier extends pulumi.ComponentResource {
         environmentSuffix: args.environmentSuffix,
         purpose: "worker",
         kmsKeyArn: args.kmsKeyArn,
+        protect: settings.protectData,
       },
       child,
     );
@@ -307,6 +308,7 @@ export class RegionalAppTier extends pulumi.ComponentResource {
         noncurrentVersionDays: settings.noncurrentVersionDays,
         forceDestroy: settings.forceDestroy,
         retainOnDelete: settings.retainDataOnDelete,
+        protectLogs: settings.protectData,
         accountId: args.accountId,
         partition: args.partition,
       },
@@ -408,7 +410,7 @@ export class RegionalAppTier extends pulumi.ComponentResource {
         bundle: bundleHandler(HANDLER_ENTRIES.ec2Server, { awsSdk: "bundled" }).code,
         accountId: args.accountId,
         partition: args.partition,
-        deletionProtection: args.settings.deletionProtection,
+        protect: args.settings.protectData,
         forceDestroy: args.settings.forceDestroy,
         // Like the functions: only this region's own cluster (DB_HOST), never across regions.
         databaseCidrs: args.databaseSubnetCidrs,

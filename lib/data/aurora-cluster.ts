@@ -80,6 +80,12 @@ export interface AuroraClusterArgs {
   readonly logRetentionDays: number;
   /** Keep the log groups when the stack deletes them (production mode). */
   readonly retainLogsOnDelete: boolean;
+  /**
+   * Pulumi `protect` on the cluster and its instances (production mode). RDS deletes the
+   * instances of a cluster with deletion protection, so only this keeps them; removing one
+   * (a lower instance count) first needs `pulumi state unprotect` on it.
+   */
+  readonly protect: boolean;
 }
 
 /**
@@ -232,6 +238,7 @@ export class AuroraCluster extends pulumi.ComponentResource {
         parent: this,
         dependsOn: logGroups,
         ignoreChanges: [...MEMBER_CLUSTER_IGNORED_CHANGES],
+        protect: args.protect,
       },
     );
 
@@ -262,7 +269,12 @@ export class AuroraCluster extends pulumi.ComponentResource {
           tags: { Name: instanceIdentifier },
         },
         // RDS rejects a monitoring role that does not yet carry its policy.
-        { parent: this, dependsOn: monitoring.attachments, ignoreChanges: ["engineVersion"] },
+        {
+          parent: this,
+          dependsOn: monitoring.attachments,
+          ignoreChanges: ["engineVersion"],
+          protect: args.protect,
+        },
       );
     });
 

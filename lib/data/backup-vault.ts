@@ -13,6 +13,8 @@ export interface BackupVaultArgs {
   readonly forceDestroy: boolean;
   /** Keep the vault and its recovery points when the stack deletes it (production). */
   readonly retainOnDelete: boolean;
+  /** Pulumi `protect` on the vault (production): destroy refuses before it starts. */
+  readonly protect: boolean;
 }
 
 /** The region's AWS Backup vault; the DR vault receives the primary's cross-region copies. */
@@ -32,7 +34,7 @@ export class BackupVault extends pulumi.ComponentResource {
         kmsKeyArn: args.kmsKeyArn,
         forceDestroy: args.forceDestroy,
       },
-      { parent: this, retainOnDelete: args.retainOnDelete },
+      { parent: this, retainOnDelete: args.retainOnDelete, protect: args.protect },
     );
     this.vaultName = vault.name;
     this.vaultArn = vault.arn;

@@ -62,8 +62,17 @@ export const DATA_TIER_DEFAULTS = {
 /** Serverless v2 limits. A global database never auto-pauses, so 0 ACU is rejected. */
 export const MIN_ACU = 0.5;
 export const MAX_ACU = 256;
-/** An Aurora cluster holds a writer and up to 15 readers. */
-export const MAX_DB_INSTANCES = 16;
+/**
+ * Instances per cluster of a global database with one secondary region. Aurora User Guide,
+ * "Configuration requirements of an Amazon Aurora global database" (the limits formerly listed
+ * under "Limitations of Amazon Aurora Global Database"): the primary cluster has one writer and
+ * at most "15 - s" read-only instances, s being the number of secondary Regions, so with one
+ * secondary it holds at most 1 + 14 = 15 instances. A secondary cluster has no writer and up to
+ * 16 read-only instances, but a switchover or failover makes the DR cluster the primary, so it
+ * is held to the primary's 15 as well: the roles can always swap.
+ */
+export const MAX_PRIMARY_DB_INSTANCES = 15;
+export const MAX_DR_DB_INSTANCES = MAX_PRIMARY_DB_INSTANCES;
 /** rds.global_db_rpo bounds from the Aurora PostgreSQL docs. */
 export const MIN_RPO_SECONDS = 20;
 export const MAX_RPO_SECONDS = 2_147_483_647;
@@ -139,8 +148,8 @@ export function parseDataTierConfig(
       "primaryDbInstances",
       raw.primaryDbInstances ?? String(d.primaryDbInstances),
       1,
-      MAX_DB_INSTANCES,
-      " (the primary cluster needs its writer)",
+      MAX_PRIMARY_DB_INSTANCES,
+      " (the writer plus up to 14 readers: a global database's primary cluster may have 15 - s readers, s = secondary regions, here 1)",
       problems,
     ) ?? d.primaryDbInstances;
   const drInstances =
@@ -148,8 +157,8 @@ export function parseDataTierConfig(
       "drDbInstances",
       raw.drDbInstances ?? String(d.drDbInstances),
       0,
-      MAX_DB_INSTANCES,
-      " (0 is a headless pilot-light secondary)",
+      MAX_DR_DB_INSTANCES,
+      " (0 is a headless pilot-light secondary; at most the primary's limit, since a failover makes it the primary)",
       problems,
     ) ?? d.drDbInstances;
 

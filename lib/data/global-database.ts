@@ -12,6 +12,8 @@ export interface GlobalDatabaseArgs {
   readonly deletionProtection: boolean;
   /** Let destroy remove the member clusters' membership first (test). */
   readonly forceDestroy: boolean;
+  /** Pulumi `protect` on the global cluster (production): destroy refuses before it starts. */
+  readonly protect: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
         deletionProtection: args.deletionProtection,
         forceDestroy: args.forceDestroy,
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     const password = new random.RandomPassword(
       `${name}-master-password`,

@@ -97,6 +97,7 @@ export class RegionalDataTier extends pulumi.ComponentResource {
         finalSnapshot: settings.finalSnapshot,
         logRetentionDays: settings.auditLogRetentionDays,
         retainLogsOnDelete: settings.retainDataOnDelete,
+        protect: settings.protectData,
       },
       child,
     );
@@ -108,6 +109,7 @@ export class RegionalDataTier extends pulumi.ComponentResource {
       partition: args.partition,
       forceDestroy: settings.forceDestroy,
       retainOnDelete: settings.retainDataOnDelete,
+      protect: settings.protectData,
       noncurrentVersionDays: settings.noncurrentVersionDays,
     };
     const accessLogs = new SecureBucket(
@@ -171,7 +173,12 @@ export class RegionalDataTier extends pulumi.ComponentResource {
 
     this.queues = new TransactionQueues(
       `${name}-queues`,
-      { region: args.region, environmentSuffix: args.environmentSuffix, kmsKeyArn: args.kmsKeyArn },
+      {
+        region: args.region,
+        environmentSuffix: args.environmentSuffix,
+        kmsKeyArn: args.kmsKeyArn,
+        protect: settings.protectData,
+      },
       child,
     );
     const vault = new BackupVault(
@@ -182,6 +189,7 @@ export class RegionalDataTier extends pulumi.ComponentResource {
         kmsKeyArn: args.kmsKeyArn,
         forceDestroy: settings.forceDestroy,
         retainOnDelete: settings.retainDataOnDelete,
+        protect: settings.protectData,
       },
       child,
     );

@@ -32,6 +32,11 @@ export interface SecureBucketArgs {
   readonly forceDestroy?: boolean;
   /** Keep the bucket in AWS when the stack deletes it (production). @default true */
   readonly retainOnDelete?: boolean;
+  /**
+   * Pulumi `protect` on the bucket (production data and log buckets): destroy refuses before
+   * it starts. Off for buckets the program rebuilds, like the EC2 artifacts. @default false
+   */
+  readonly protect?: boolean;
   /** Name tag. */
   readonly nameTag: string;
 }
@@ -64,7 +69,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         forceDestroy: args.forceDestroy ?? false,
         tags: { Name: args.nameTag },
       },
-      { parent: this, retainOnDelete: args.retainOnDelete ?? true },
+      { parent: this, retainOnDelete: args.retainOnDelete ?? true, protect: args.protect ?? false },
     );
     const child = { parent: this };
 

@@ -34,6 +34,8 @@ export interface TransactionQueuesArgs {
   readonly environmentSuffix: string;
   /** The region's customer-managed key. */
   readonly kmsKeyArn: pulumi.Input<string>;
+  /** Pulumi `protect` on both queues (production): deleting one deletes its messages. */
+  readonly protect: boolean;
 }
 
 /** The region's transaction queue and its dead-letter queue, both KMS-encrypted and TLS-only. */
@@ -58,7 +60,7 @@ export class TransactionQueues extends pulumi.ComponentResource {
         messageRetentionSeconds: DLQ_RETENTION_SECONDS,
         ...encryption,
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     const queue = new aws.sqs.Queue(
       `${name}-queue`,
@@ -71,7 +73,7 @@ export class TransactionQueues extends pulumi.ComponentResource {
         ),
         ...encryption,
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     // Only this queue may use the DLQ; a separate resource, as the two queues reference each other.
     new aws.sqs.RedriveAllowPolicy(

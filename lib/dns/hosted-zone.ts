@@ -10,6 +10,11 @@ export interface PublicHostedZoneArgs {
   readonly retainOnDelete: boolean;
   /** Let destroy delete a created zone with records it did not create (test mode). */
   readonly forceDestroy: boolean;
+  /**
+   * Pulumi `protect` on a created zone (production): a new zone gets new name servers, so
+   * losing it breaks the delegation until the parent domain is updated.
+   */
+  readonly protect: boolean;
 }
 
 /**
@@ -37,7 +42,7 @@ export class PublicHostedZone extends pulumi.ComponentResource {
           comment: "tap-dr API domain (failover records and certificate validation)",
           forceDestroy: args.forceDestroy,
         },
-        { parent: this, retainOnDelete: args.retainOnDelete },
+        { parent: this, retainOnDelete: args.retainOnDelete, protect: args.protect },
       );
       this.zoneId = zone.zoneId;
       this.nameServers = zone.nameServers;

@@ -21,6 +21,8 @@ export interface DatabaseSecretArgs {
   readonly host: pulumi.Input<string>;
   /** 0 deletes at once (test); 7-30 otherwise. */
   readonly recoveryWindowInDays: number;
+  /** Pulumi `protect` on the secret and so its replica (production): destroy refuses before it starts. */
+  readonly protect: boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export class DatabaseSecret extends pulumi.ComponentResource {
         replicas: [{ region: args.drRegion, kmsKeyId: args.drKmsKeyArn }],
         recoveryWindowInDays: args.recoveryWindowInDays,
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     new aws.secretsmanager.SecretVersion(
       `${name}-value`,

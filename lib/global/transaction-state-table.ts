@@ -26,6 +26,8 @@ export interface TransactionStateTableArgs {
   readonly deletionProtection: boolean;
   /** Keep the table when the stack deletes it (production mode). */
   readonly retainOnDelete: boolean;
+  /** Pulumi `protect` on the table and so its replica (production): destroy refuses before it starts. */
+  readonly protect: boolean;
 }
 
 /**
@@ -85,7 +87,7 @@ export class TransactionStateTable extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this, retainOnDelete: args.retainOnDelete },
+      { parent: this, retainOnDelete: args.retainOnDelete, protect: args.protect },
     );
     this.tableName = table.name;
     this.tableArn = table.arn;

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NatGatewayMode, StackMode } from "../config";
 import { createRegionalProvider } from "../aws-provider";
+import { AwsCredentials } from "../aws-credentials";
 import { AppConfig, DnsConfig } from "../app/app-config";
 import { fleetServiceLinkedRoleName } from "../app/ec2-instance-policy";
 import { RegionalAppTier } from "../app/regional-app-tier";
@@ -34,8 +35,19 @@ export interface RegionalDeploymentArgs {
   readonly natGateways?: NatGatewayMode;
   /** test: destroys cleanly; production: retains data on delete. @default "production" */
   readonly mode?: StackMode;
+  /**
+   * false lifts Pulumi `protect` from a production stack's data (see ModeOverrides).
+   * @default true
+   */
+  readonly protectResources?: boolean;
   /** Stack-wide tags for the provider's defaultTags. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The stack's `aws:` credential settings for this region's provider: profile, assumed roles,
+   * allowed or forbidden accounts. Required so that no provider is left on the default chain by
+   * mistake; `{}` means the environment's default credential chain.
+   */
+  readonly credentials: AwsCredentials;
   /** The other region's VPC CIDR: its app subnets may reach this region's database. */
   readonly peerVpcCidr: string;
   /** Aurora capacity, RPO and automated backups. */
@@ -87,13 +99,21 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super(type, name, {}, opts);
-    const settings = modeSettings(args.mode ?? "production");
+    const settings = modeSettings(args.mode ?? "production", {
+      protectResources: args.protectResources,
+    });
     this.settings = settings;
     this.args = args;
     this.componentName = name;
     this.region = args.region;
     this.vpcCidr = args.vpcCidr;
-    this.provider = createRegionalProvider(`${name}-aws`, args.region, args.tags ?? {}, this);
+    this.provider = createRegionalProvider(
+      `${name}-aws`,
+      args.region,
+      args.tags ?? {},
+      args.credentials,
+      this,
+    );
     this.childOptions = { parent: this, providers: { aws: this.provider } };
 
     const lookupOptions = { parent: this, provider: this.provider };
@@ -111,6 +131,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
         partition,
         deletionWindowInDays: settings.kmsDeletionWindowDays,
         retainOnDelete: settings.retainDataOnDelete,
+        protect: settings.protectData,
         // The EC2 tier's Auto Scaling role attaches root volumes encrypted under this key.
         autoScalingServiceLinkedRoleNames:
           args.app.tier === "ec2"

@@ -23,6 +23,11 @@ export interface RegionalKeyArgs {
   /** Keep the key in AWS when the stack deletes it, so data encrypted under it stays readable. @default true */
   readonly retainOnDelete?: boolean;
   /**
+   * Pulumi `protect` on the key (production): destroy refuses before it starts. The alias is
+   * not protected: it holds nothing, and `pulumi up` recreates it. @default false
+   */
+  readonly protect?: boolean;
+  /**
    * Auto Scaling service-linked roles that attach EBS volumes encrypted under this key
    * (the EC2 app tier's fleet; see buildKeyPolicy). @default [] (no such statement)
    */
@@ -71,7 +76,7 @@ export class RegionalKey extends pulumi.ComponentResource {
         policy,
         tags: { Name: physicalName("nameTag", "data", scope) },
       },
-      { parent: this, retainOnDelete: args.retainOnDelete ?? true },
+      { parent: this, retainOnDelete: args.retainOnDelete ?? true, protect: args.protect ?? false },
     );
     const alias = new aws.kms.Alias(
       `${name}-alias`,

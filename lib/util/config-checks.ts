@@ -36,3 +36,16 @@ export function wholeNumber(
   }
   return parsed;
 }
+
+/**
+ * Text of a scalar config value. `pulumi config set --path` stores integers as numbers and
+ * true/false as booleans ("When setting the config for a path, \"true\" and \"false\" are
+ * treated as boolean values, and integers are treated as numbers", `pulumi config set`
+ * reference), so `--path 'tags.CostCenter' 1234` arrives as 1234. Objects, lists and null have
+ * no text: undefined.
+ */
+export function scalarText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return undefined;
+}

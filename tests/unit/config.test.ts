@@ -26,7 +26,9 @@ describe("parseConfig", () => {
       azCount: 3,
       natGateways: "none",
       mode: "production",
+      protectResources: true,
       tags: {},
+      credentials: {},
       database: {
         capacity: "serverless",
         instanceClass: "db.r6g.large",
@@ -72,9 +74,15 @@ describe("parseConfig", () => {
       azCount: "4",
       natGateways: "perAz",
       mode: "test",
+      protectResources: "false",
       tags: { CostCenter: "payments" },
     });
-    expect(config).toMatchObject({ azCount: 4, natGateways: "perAz", mode: "test" });
+    expect(config).toMatchObject({
+      azCount: 4,
+      natGateways: "perAz",
+      mode: "test",
+      protectResources: false,
+    });
     expect(config.tags).toEqual({ CostCenter: "payments" });
   });
 
@@ -187,6 +195,11 @@ describe("parseConfig", () => {
       'mode: "prod" is not allowed; use one of test, production',
     ],
     [
+      "protectResources not a boolean",
+      { environmentSuffix: "dev", domainName: "payments.example.com", protectResources: "no" },
+      'protectResources: "no" is not allowed; use true (production data is protected) or false (lifts the protection for a deliberate teardown)',
+    ],
+    [
       "tags not a map",
       { environmentSuffix: "dev", domainName: "payments.example.com", tags: "team=payments" },
       "tags: \"team=payments\" is not a map; set entries with `pulumi config set --path 'tags.<Key>' <value>`",
@@ -197,9 +210,19 @@ describe("parseConfig", () => {
       'tags.aws:owner: the key is not allowed; tag keys are 1-128 characters and must not start with "aws:"',
     ],
     [
-      "non-string tag value",
-      { environmentSuffix: "dev", domainName: "payments.example.com", tags: { Tier: 1 } },
-      "tags.Tier: 1 is not a string; tag values must be strings",
+      "tag value that is a map",
+      { environmentSuffix: "dev", domainName: "payments.example.com", tags: { Tier: { a: 1 } } },
+      'tags.Tier: {"a":1} is not a string, number or boolean; a tag value is text',
+    ],
+    [
+      "tag value that is a list",
+      { environmentSuffix: "dev", domainName: "payments.example.com", tags: { Tier: ["a"] } },
+      'tags.Tier: ["a"] is not a string, number or boolean; a tag value is text',
+    ],
+    [
+      "tag value that is null",
+      { environmentSuffix: "dev", domainName: "payments.example.com", tags: { Tier: null } },
+      "tags.Tier: null is not a string, number or boolean; a tag value is text",
     ],
   ])(
     "rejects %s with a message naming the key, value and what is allowed",
@@ -207,6 +230,22 @@ describe("parseConfig", () => {
       expect(problemsOf(raw)).toEqual([message]);
     },
   );
+
+  it("stores tag values given as numbers or booleans as their text, as `--path` stores them", () => {
+    // GIVEN `pulumi config set --path 'tags.CostCenter' 1234` (a number) and a boolean
+    // WHEN parsed THEN both are kept, as strings
+    const config = parseConfig({
+      environmentSuffix: "dev",
+      domainName: "payments.example.com",
+      tags: { CostCenter: 1234, Ratio: 0.5, Pci: true, Team: "payments" },
+    });
+    expect(config.tags).toEqual({
+      CostCenter: "1234",
+      Ratio: "0.5",
+      Pci: "true",
+      Team: "payments",
+    });
+  });
 
   it("reports every problem at once, one per line", () => {
     const problems = problemsOf({ environmentSuffix: "Dev", azCount: "9", mode: "prod" });

@@ -49,6 +49,16 @@ describe("data-tier config", () => {
     expect([database.minAcu, database.maxAcu]).toEqual([0.5, 256]);
   });
 
+  it("accepts the largest clusters that can swap roles with one secondary region: 15 in each", () => {
+    const { database } = parseConfig({
+      environmentSuffix: "dev",
+      domainName: "payments.example.com",
+      primaryDbInstances: "15",
+      drDbInstances: "15",
+    });
+    expect([database.primaryInstances, database.drInstances]).toEqual([15, 15]);
+  });
+
   it.each([
     [
       { dbMinAcu: "0" },
@@ -76,11 +86,15 @@ describe("data-tier config", () => {
     ],
     [
       { primaryDbInstances: "0" },
-      'primaryDbInstances: "0" is not allowed; use a whole number from 1 to 16 (the primary cluster needs its writer)',
+      'primaryDbInstances: "0" is not allowed; use a whole number from 1 to 15 (the writer plus up to 14 readers: a global database\'s primary cluster may have 15 - s readers, s = secondary regions, here 1)',
     ],
     [
-      { drDbInstances: "17" },
-      'drDbInstances: "17" is not allowed; use a whole number from 0 to 16 (0 is a headless pilot-light secondary)',
+      { primaryDbInstances: "16" },
+      'primaryDbInstances: "16" is not allowed; use a whole number from 1 to 15 (the writer plus up to 14 readers: a global database\'s primary cluster may have 15 - s readers, s = secondary regions, here 1)',
+    ],
+    [
+      { drDbInstances: "16" },
+      'drDbInstances: "16" is not allowed; use a whole number from 0 to 15 (0 is a headless pilot-light secondary; at most the primary\'s limit, since a failover makes it the primary)',
     ],
     [
       { dbRpoSeconds: "10" },

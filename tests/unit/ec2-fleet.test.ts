@@ -287,7 +287,7 @@ describe("validateFleetArgs", () => {
     bundle: "console.log(1)",
     accountId: "123456789012",
     partition: "aws",
-    deletionProtection: false,
+    protect: false,
     forceDestroy: true,
   };
 

@@ -5,7 +5,7 @@ import { RawConfig, parseConfig } from "../../lib/config";
 
 interface Declaration {
   type: "string" | "integer" | "boolean" | "array";
-  default?: string | number | string[];
+  default?: string | number | boolean | string[];
 }
 const project = parse(readFileSync(join(__dirname, "../../Pulumi.yaml"), "utf8")) as {
   name: string;
@@ -59,6 +59,7 @@ function parseConfigKeys(): Required<Omit<RawConfig, "tags">> & { tags: unknown 
     azCount: "3",
     natGateways: "none",
     mode: "test",
+    protectResources: "false",
     tags: {},
     dbCapacity: "serverless",
     dbInstanceClass: "db.r6g.large",
