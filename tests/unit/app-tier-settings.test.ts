@@ -8,7 +8,7 @@ import {
 } from "../../lib/app/app-tier-settings";
 import { VISIBILITY_TIMEOUT_SECONDS } from "../../lib/data/transaction-queues";
 import { functionEgress } from "../../lib/app/function-egress";
-import { validateAppTierArgs } from "../../lib/app/regional-app-tier";
+import { validateAppTierArgs } from "../../lib/app/regional-app-tier-args";
 
 describe("app tier settings", () => {
   it.each([
