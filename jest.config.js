@@ -1,7 +1,8 @@
 /**
- * Two projects: `unit` (type-free, offline: pure logic and the program under
- * pulumi mocks) and `integration` (a deployed stack, read from
- * cfn-outputs/flat-outputs.json; skips without it). `npm test` runs both.
+ * Projects: `unit` (type-free, offline: pure logic and the program under
+ * pulumi mocks), `integration` (a deployed stack, read from
+ * cfn-outputs/flat-outputs.json; skips without it), `simulated` (the integration
+ * suites against a simulated stack, correct and broken) and `lambda`. `npm test` runs all.
  * Type checking is `tsc --noEmit` in `npm test`, so ts-jest only transpiles.
  */
 const shared = {
@@ -26,6 +27,13 @@ module.exports = {
       ...shared,
       displayName: "integration",
       testMatch: ["<rootDir>/tests/integration/**/*.test.ts"],
+    },
+    {
+      // The live suites above, run against a simulated stack (the program's mock graph answering
+      // the SDK per region) and against broken variants of it; see tests/simulated/.
+      ...shared,
+      displayName: "simulated",
+      testMatch: ["<rootDir>/tests/simulated/**/*.test.ts"],
     },
     {
       // The Lambda handlers against real local services: one embedded PostgreSQL (TLS on) and

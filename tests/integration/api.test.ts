@@ -1,5 +1,6 @@
-import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { GetHealthCheckStatusCommand } from "@aws-sdk/client-route-53";
 import { randomUUID } from "node:crypto";
+import { ROUTE53_CONTROL_REGION, clientsFor } from "./clients";
 import { eventually } from "./polling";
 import { StackOutputs, describeLive } from "./stack-outputs";
 
@@ -59,7 +60,7 @@ describeLive("deployed transaction API", (outputs: StackOutputs) => {
     async (side) => {
       const id = outputs.text(side === "primary" ? "primaryHealthCheckId" : "drHealthCheckId");
       // Health-check status is read from Route 53's control plane (us-east-1); tests only.
-      const route53 = new Route53Client({ region: "us-east-1" });
+      const { route53 } = clientsFor(ROUTE53_CONTROL_REGION);
       const observations = await eventually("a healthy majority of checkers", async () => {
         const { HealthCheckObservations = [] } = await route53.send(
           new GetHealthCheckStatusCommand({ HealthCheckId: id }),

@@ -1,9 +1,12 @@
 import {
+  DescribeDBClusterParametersCommand,
   DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
-  RDSClient,
+  type Parameter,
 } from "@aws-sdk/client-rds";
-import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { clientsFor } from "./clients";
+import { eventually } from "./polling";
 import { StackOutputs, describeLive } from "./stack-outputs";
 
 describeLive("deployed Aurora global database", (outputs: StackOutputs) => {
@@ -11,7 +14,7 @@ describeLive("deployed Aurora global database", (outputs: StackOutputs) => {
   const drRegion = (): string => outputs.text("drRegion");
 
   it("has both regional clusters as members, exactly one of them the writer", async () => {
-    const rds = new RDSClient({ region: primaryRegion() });
+    const { rds } = clientsFor(primaryRegion());
     const { GlobalClusters } = await rds.send(
       new DescribeGlobalClustersCommand({
         GlobalClusterIdentifier: outputs.text("globalClusterIdentifier"),
@@ -32,7 +35,7 @@ describeLive("deployed Aurora global database", (outputs: StackOutputs) => {
   ] as const)(
     "encrypts the %s cluster with its own region's key, TLS-only parameters and IAM auth",
     async (_side, regionKey, clusterKey, keyKey) => {
-      const rds = new RDSClient({ region: outputs.text(regionKey) });
+      const { rds } = clientsFor(outputs.text(regionKey));
       const { DBClusters } = await rds.send(
         new DescribeDBClustersCommand({ DBClusterIdentifier: outputs.text(clusterKey) }),
       );
@@ -42,14 +45,52 @@ describeLive("deployed Aurora global database", (outputs: StackOutputs) => {
       expect(cluster.IAMDatabaseAuthenticationEnabled).toBe(true);
       expect(cluster.EnabledCloudwatchLogsExports).toContain("postgresql");
       expect(cluster.Port).toBe(5432);
+
+      // TLS only: the cluster's own parameter group sets rds.force_ssl=1 as a user
+      // parameter (RDS Parameter.Source "user"); an engine default is not what we deployed.
+      const groupName = cluster.DBClusterParameterGroup;
+      expect(groupName).toBeDefined();
+      const userParameters: Parameter[] = [];
+      let Marker: string | undefined;
+      do {
+        const page = await rds.send(
+          new DescribeDBClusterParametersCommand({
+            DBClusterParameterGroupName: groupName,
+            Source: "user",
+            Marker,
+          }),
+        );
+        userParameters.push(...(page.Parameters ?? []));
+        Marker = page.Marker;
+      } while (Marker !== undefined);
+      const forceSsl = userParameters.find((p) => p.ParameterName === "rds.force_ssl");
+      expect(forceSsl?.ParameterValue).toBe("1");
     },
   );
 
   it("keeps the master secret in the primary region with an in-sync replica in the DR region", async () => {
-    const secrets = new SecretsManagerClient({ region: primaryRegion() });
-    const secret = await secrets.send(
-      new DescribeSecretCommand({ SecretId: outputs.text("databaseSecretArn") }),
+    const { secrets } = clientsFor(primaryRegion());
+    const secretId = outputs.text("databaseSecretArn");
+    // Replication continues after `pulumi up` returns: wait (bounded) for InSync, and stop
+    // at once on Failed with its message (SecretsManager ReplicationStatusType.Status).
+    let failed: string | undefined;
+    const secret = await eventually(
+      `the secret replica in ${drRegion()} to be InSync`,
+      async () => {
+        const described = await secrets.send(new DescribeSecretCommand({ SecretId: secretId }));
+        const replica = (described.ReplicationStatus ?? []).find((r) => r.Region === drRegion());
+        if (replica?.Status === "Failed") {
+          failed = replica.StatusMessage ?? "(no StatusMessage)";
+          return described;
+        }
+        return replica?.Status === "InSync" ? described : undefined;
+      },
+      // Inside jest's 120 s test timeout, so a stuck replica fails with this message, not a timeout.
+      { timeoutMs: 90_000, intervalMs: 3_000 },
     );
+    if (failed !== undefined) {
+      throw new Error(`the secret replica in ${drRegion()} failed: ${failed}`);
+    }
     expect(secret.KmsKeyId).toBe(outputs.text("primaryKmsKeyArn"));
     const replica = (secret.ReplicationStatus ?? []).find((r) => r.Region === drRegion());
     expect(replica?.Status).toBe("InSync");

@@ -1,4 +1,5 @@
-import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, GetKeyRotationStatusCommand } from "@aws-sdk/client-kms";
+import { clientsFor } from "./clients";
 import { StackOutputs, describeLive } from "./stack-outputs";
 
 describeLive("deployed KMS keys", (outputs: StackOutputs) => {
@@ -9,7 +10,7 @@ describeLive("deployed KMS keys", (outputs: StackOutputs) => {
     "has an enabled, rotating customer-managed %s key in its region, behind its alias",
     async (_side, regionKey, arnKey, aliasKey) => {
       const region = outputs.text(regionKey);
-      const kms = new KMSClient({ region });
+      const { kms } = clientsFor(region);
       const keyArn = outputs.text(arnKey);
       expect(keyArn).toMatch(new RegExp(`^arn:aws[a-z-]*:kms:${region}:`));
 

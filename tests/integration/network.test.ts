@@ -6,15 +6,15 @@ import {
   DescribeVpcAttributeCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
-  EC2Client,
 } from "@aws-sdk/client-ec2";
+import { clientsFor } from "./clients";
 import { StackOutputs, describeLive } from "./stack-outputs";
 
 type Side = "primary" | "dr";
 
 describeLive("deployed network", (outputs: StackOutputs) => {
   const regionOf = (side: Side) => outputs.text(side === "primary" ? "primaryRegion" : "drRegion");
-  const ec2 = (side: Side) => new EC2Client({ region: regionOf(side) });
+  const ec2 = (side: Side) => clientsFor(regionOf(side)).ec2;
   const peerOf = (side: Side): Side => (side === "primary" ? "dr" : "primary");
   const key = <S extends string>(side: Side, suffix: S) => `${side}${suffix}` as const;
 
@@ -28,6 +28,10 @@ describeLive("deployed network", (outputs: StackOutputs) => {
         new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: "enableDnsHostnames" }),
       );
       expect(hostnames.EnableDnsHostnames?.Value).toBe(true);
+      const support = await ec2(side).send(
+        new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: "enableDnsSupport" }),
+      );
+      expect(support.EnableDnsSupport?.Value).toBe(true);
     },
   );
 

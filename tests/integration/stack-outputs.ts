@@ -75,13 +75,22 @@ export const DNS_OUTPUT_KEYS = [
 ] as const;
 export type StackOutputKey = (typeof STACK_OUTPUT_KEYS)[number] | (typeof DNS_OUTPUT_KEYS)[number];
 
+/**
+ * Test-only: the path of a simulated stack's outputs (tests/simulated/). When it is set, the
+ * suites read that file instead of OUTPUTS_FILE; a real run never sets it.
+ */
+export const SIMULATED_OUTPUTS_ENV = "TAP_SIMULATED_OUTPUTS";
+
 export class StackOutputs {
-  constructor(private readonly values: Record<string, unknown>) {}
+  constructor(
+    private readonly values: Record<string, unknown>,
+    private readonly file: string = OUTPUTS_FILE,
+  ) {}
 
   text(key: StackOutputKey): string {
     const value = this.values[key];
     if (typeof value !== "string" || value === "") {
-      throw new Error(`stack output ${key} is missing or not a string in ${OUTPUTS_FILE}`);
+      throw new Error(`stack output ${key} is missing or not a string in ${this.file}`);
     }
     return value;
   }
@@ -97,7 +106,7 @@ export class StackOutputs {
     const raw = this.values[key];
     const value: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
     if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
-      throw new Error(`stack output ${key} is not a list of strings in ${OUTPUTS_FILE}`);
+      throw new Error(`stack output ${key} is not a list of strings in ${this.file}`);
     }
     return value;
   }
@@ -105,12 +114,12 @@ export class StackOutputs {
 
 /** The deployed stack's outputs, or undefined when no stack was deployed for this run. */
 export function loadStackOutputs(): StackOutputs | undefined {
-  if (!existsSync(OUTPUTS_FILE)) {
+  const simulated = process.env[SIMULATED_OUTPUTS_ENV];
+  const file = simulated !== undefined && simulated !== "" ? simulated : OUTPUTS_FILE;
+  if (!existsSync(file)) {
     return undefined;
   }
-  return new StackOutputs(
-    JSON.parse(readFileSync(OUTPUTS_FILE, "utf8")) as Record<string, unknown>,
-  );
+  return new StackOutputs(JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>, file);
 }
 
 /**

@@ -3,9 +3,9 @@ import {
   GetBucketReplicationCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
-  S3Client,
 } from "@aws-sdk/client-s3";
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { clientsFor } from "./clients";
 import { StackOutputs, describeLive } from "./stack-outputs";
 
 const SIDES = [
@@ -17,7 +17,7 @@ describeLive("deployed buckets and queues", (outputs: StackOutputs) => {
   it.each(SIDES)(
     "versions, encrypts and closes the %s buckets, and replicates them to the other region",
     async (side, regionKey, keyKey, peer, peerKeyKey) => {
-      const s3 = new S3Client({ region: outputs.text(regionKey) });
+      const { s3 } = clientsFor(outputs.text(regionKey));
       for (const purpose of ["Txlogs", "Documents"] as const) {
         const Bucket = outputs.text(`${side}${purpose}BucketName`);
         const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket }));
@@ -51,7 +51,7 @@ describeLive("deployed buckets and queues", (outputs: StackOutputs) => {
   it.each(SIDES)(
     "encrypts the %s transaction queue with its region's key and redrives it to its DLQ",
     async (side, regionKey, keyKey) => {
-      const sqs = new SQSClient({ region: outputs.text(regionKey) });
+      const { sqs } = clientsFor(outputs.text(regionKey));
       const { Attributes } = await sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: outputs.text(`${side}QueueUrl`),
