@@ -76,6 +76,8 @@ export const drBackupVaultName = stack.dr.data.backupVaultName;
 export const primaryApiUrl = stack.global.primaryApiUrl;
 export const drApiUrl = stack.global.drApiUrl;
 export const hostedZoneId = stack.global.hostedZoneId;
+// Where to delegate the domain when the stack created the zone (empty for an adopted zone).
+export const hostedZoneNameServers = stack.primary.hostedZone?.nameServers;
 export const apiFailoverName = stack.global.apiFailoverName;
 export const apiFailoverUrl = stack.global.apiFailoverUrl;
 export const primaryHealthCheckId = stack.global.primaryHealthCheckId;

@@ -3,6 +3,8 @@
  *
  * Environment contract (set by the Pulumi program):
  *   DB_HOST            this region's Aurora cluster endpoint (writes only where it is the writer)
+ *   DB_READ_HOST       optional: the cluster's reader endpoint, for reads and the health probe
+ *                      (a secondary's cluster endpoint is inactive until promotion)
  *   DB_PORT            5432
  *   DB_NAME            database name
  *   DB_SECRET_ID       name of this region's replica of the master secret (username/password used)
@@ -51,18 +53,26 @@ export function buildAwsAdapters(env: NodeJS.ProcessEnv = process.env): AwsAdapt
   const secrets = new SecretsManagerSecretSource(
     tracer.captureAWSv3Client(new SecretsManagerClient(sdkOptions(region))),
   );
-  const database = new Database({
-    host: requireEnv("DB_HOST", env),
-    port: requirePortEnv("DB_PORT", env),
-    database: requireEnv("DB_NAME", env),
-    credentials: new SecretCredentials(secrets, requireEnv("DB_SECRET_ID", env)),
-    tls: caFile !== undefined ? { caFile } : {},
-    applicationName: env.POWERTOOLS_SERVICE_NAME ?? "tap-dr",
-    poolMax: optionalPositiveInt("DB_POOL_MAX", env) ?? 2,
-  });
+  const databaseAt = (host: string) =>
+    new Database({
+      host,
+      port: requirePortEnv("DB_PORT", env),
+      database: requireEnv("DB_NAME", env),
+      credentials,
+      tls: caFile !== undefined ? { caFile } : {},
+      applicationName: env.POWERTOOLS_SERVICE_NAME ?? "tap-dr",
+      poolMax: optionalPositiveInt("DB_POOL_MAX", env) ?? 2,
+    });
+  // One credentials cache for both endpoints: a rotated password is re-read once.
+  const credentials = new SecretCredentials(secrets, requireEnv("DB_SECRET_ID", env));
+  const readHost = optionalEnv("DB_READ_HOST", env);
+  const database = databaseAt(requireEnv("DB_HOST", env));
   return {
     region,
-    transactions: new PgTransactionStore(database),
+    transactions: new PgTransactionStore(
+      database,
+      readHost === undefined ? undefined : databaseAt(readHost),
+    ),
     statuses: new DynamoDbStatusStore(
       tracer.captureAWSv3Client(new DynamoDBClient(sdkOptions(region))),
       requireEnv("TABLE_NAME", env),

@@ -33,6 +33,7 @@ export const MetricNames = {
   StatusWriteFailed: "StatusWriteFailed",
   TransactionsSettled: "TransactionsSettled",
   OutboxRepublished: "OutboxRepublished",
+  OutboxDrainSkipped: "OutboxDrainSkipped",
   HealthCheckFailed: "HealthCheckFailed",
 } as const;
 

@@ -13,7 +13,8 @@
  * the grace period (the API crashed, or SQS failed, between commit and enqueue). Settling marks a
  * row delivered, so the API itself never writes to the outbox after its one commit. Rows are claimed with
  * FOR UPDATE SKIP LOCKED, so concurrent drains never send the same row twice, and only rows the
- * queue accepted are marked published. On a read-only (secondary) cluster the drain is skipped.
+ * queue accepted are marked published. Where the cluster is read-only (a secondary) or cannot be
+ * reached, the drain is skipped and counted (OutboxDrainSkipped), not failed.
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
@@ -56,7 +57,7 @@ export type WorkerEvent = SQSEvent | ScheduledDrainEvent | DrainCommand;
 
 export interface DrainSummary extends DrainResult {
   readonly action: "drain-outbox";
-  readonly skipped?: "not_writer";
+  readonly skipped?: "not_writer" | "database_unavailable";
 }
 
 export type WorkerHandler = {
@@ -100,9 +101,13 @@ export function makeWorkerHandler(deps: WorkerDeps): WorkerHandler {
       logger.info("Outbox drained", { ...result });
       return { action: "drain-outbox", ...result };
     } catch (error) {
-      if (error instanceof ServiceUnavailableError && error.code === "not_writer") {
-        logger.info("Outbox drain skipped: this region's cluster is not the writer");
-        return { action: "drain-outbox", claimed: 0, published: 0, skipped: "not_writer" };
+      // Neither is a failure of the drain: a secondary has nothing to drain (and, headless or before
+      // promotion, no writer endpoint at all), and an unreachable database is the health check's and
+      // the alarms' to report. Failing here would fill the failure queue every minute in DR.
+      if (error instanceof ServiceUnavailableError) {
+        logger.warn("Outbox drain skipped", { reason: error.code });
+        countMetric(MetricNames.OutboxDrainSkipped);
+        return { action: "drain-outbox", claimed: 0, published: 0, skipped: error.code };
       }
       throw error;
     }

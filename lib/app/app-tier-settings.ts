@@ -96,6 +96,11 @@ export interface HandlerEnvironmentInputs {
   readonly role: AppRegionRole;
   /** This region's Aurora cluster endpoint. */
   readonly databaseHost: pulumi.Input<string>;
+  /**
+   * This region's Aurora reader endpoint: reads and the health probe. A global database's
+   * secondary has no active cluster (writer) endpoint until it is promoted.
+   */
+  readonly databaseReadHost: pulumi.Input<string>;
   /** This region's transaction queue. */
   readonly queueUrl: pulumi.Input<string>;
   /** POWERTOOLS_SERVICE_NAME: "transaction-api" or "transaction-worker". */
@@ -111,6 +116,7 @@ export function handlerEnvironment(
 ): Record<string, pulumi.Input<string>> {
   return {
     DB_HOST: inputs.databaseHost,
+    DB_READ_HOST: inputs.databaseReadHost,
     DB_PORT: String(AURORA_PORT),
     DB_NAME: DATABASE_NAME,
     DB_SECRET_ID: databaseSecretName(inputs.environmentSuffix),

@@ -37,6 +37,8 @@ export interface RegionalAppTierArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** This region's Aurora cluster endpoint. */
   readonly databaseEndpoint: pulumi.Input<string>;
+  /** This region's Aurora reader endpoint: the only one a secondary serves before promotion. */
+  readonly databaseReaderEndpoint: pulumi.Input<string>;
   /** This region's transaction queue. */
   readonly queueUrl: pulumi.Input<string>;
   readonly queueArn: pulumi.Input<string>;

@@ -122,6 +122,7 @@ export class RegionalAppTier extends pulumi.ComponentResource {
       environmentSuffix: args.environmentSuffix,
       role: args.role,
       databaseHost: args.databaseEndpoint,
+      databaseReadHost: args.databaseReaderEndpoint,
       queueUrl: args.queueUrl,
     };
     const functionArgs = {

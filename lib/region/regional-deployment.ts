@@ -238,6 +238,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
         databaseSubnetCidrs: this.tierCidrs(this.vpcCidr, "isolated"),
         kmsKeyArn: this.kmsKeyArn,
         databaseEndpoint: data.database.endpoint,
+        databaseReaderEndpoint: data.database.readerEndpoint,
         queueUrl: data.queues.queueUrl,
         queueArn: data.queues.queueArn,
         settings: this.settings,

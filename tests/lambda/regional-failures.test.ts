@@ -74,10 +74,69 @@ describe("database down", () => {
     expect(answer.json).not.toHaveProperty("role");
   });
 
+  it("GIVEN the database refuses connections WHEN the scheduled outbox drain runs THEN it is skipped and counted, not failed (a failed run would land in the failure queue every minute)", async () => {
+    const result = await down.worker({ action: "drain-outbox" });
+
+    expect(result).toEqual({
+      action: "drain-outbox",
+      claimed: 0,
+      published: 0,
+      skipped: "database_unavailable",
+    });
+  });
+
   it("GIVEN the database refuses connections WHEN the load balancer asks /health/live THEN 200, so targets are not replaced over a database outage", async () => {
     const answer = await call(down.api, albEvent("GET", "/health/live"));
 
     expect([answer.status, answer.json]).toEqual([200, { status: "alive" }]);
+  });
+});
+
+describe("secondary region whose cluster endpoint is inactive (Aurora global secondary before promotion)", () => {
+  // A global database's secondary has no active writer endpoint; only its reader endpoint
+  // (DB_READ_HOST) answers, with read-only sessions.
+  let inactive: Harness;
+  beforeAll(async () => {
+    inactive = makeHarness({
+      db: f.db,
+      tableName: f.table.name,
+      dbPort: await closedPort(),
+      reader: { sessionOptions: READ_ONLY_SESSION },
+    });
+  });
+  afterAll(() => inactive.close());
+
+  it("GIVEN only the reader endpoint answers WHEN /health is asked THEN 200 with role reader, so Route 53 can route here", async () => {
+    const answer = await call(inactive.api, albEvent("GET", "/health"));
+
+    expect([answer.status, answer.json.role]).toEqual([200, "reader"]);
+  });
+
+  it("GIVEN only the reader endpoint answers WHEN a transaction without a status item is read THEN Aurora answers through the reader endpoint", async () => {
+    const created = await call(f.h.api, postEvent(VALID_BODY));
+    const id = created.json.id as string;
+    await doc.send(new DeleteCommand({ TableName: f.table.name, Key: statusKey(id) }));
+
+    const read = await call(inactive.api, albEvent("GET", `/transactions/${id}`));
+
+    expect([read.status, read.json]).toEqual([200, created.json]);
+  });
+
+  it("GIVEN only the reader endpoint answers WHEN a transaction is posted THEN 503 and nothing is written", async () => {
+    const before = await snapshot();
+
+    const answer = await call(inactive.api, postEvent(VALID_BODY));
+
+    expect(answer.status).toBe(503);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("GIVEN both endpoints answer and the cluster writes WHEN /health is asked THEN the writer endpoint's role wins", async () => {
+    const both = makeHarness({ db: f.db, tableName: f.table.name, reader: {} });
+    const answer = await call(both.api, albEvent("GET", "/health"));
+    await both.close();
+
+    expect([answer.status, answer.json.role]).toEqual([200, "writer"]);
   });
 });
 

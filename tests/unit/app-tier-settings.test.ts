@@ -29,6 +29,7 @@ describe("app tier settings", () => {
     environmentSuffix: "dev",
     role: "dr" as const,
     databaseHost: "db.example",
+    databaseReadHost: "db-ro.example",
     queueUrl: "https://sqs.us-east-2.amazonaws.com/123456789012/q",
     serviceName: "transaction-api",
   };
@@ -36,6 +37,7 @@ describe("app tier settings", () => {
   it("tells handlers exactly where their region's data is, and nothing secret", () => {
     expect(handlerEnvironment(inputs)).toEqual({
       DB_HOST: "db.example",
+      DB_READ_HOST: "db-ro.example",
       DB_PORT: "5432",
       DB_NAME: "transactions",
       DB_SECRET_ID: "tap-dev-db-master",

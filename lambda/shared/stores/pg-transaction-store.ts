@@ -43,10 +43,25 @@ interface TransactionRow {
 const COLUMNS = `id, status, amount, currency, source_account, destination_account, reference,
   created_at, settled_at`;
 
+/** How long a probe waits for the writer endpoint once the reader endpoint has answered. */
+const WRITER_PROBE_GRACE_MS = 400;
+
 export class PgTransactionStore implements TransactionStore {
   private schemaReady = false;
+  private readonly readDb: Database;
 
-  constructor(private readonly db: Database) {}
+  /**
+   * `db` is the cluster (writer) endpoint: every write goes there. `readDb` is the cluster's
+   * reader endpoint, for reads and the health probe: a global database's secondary cluster has
+   * no active writer endpoint until it is promoted, so a DR region that read through `db` alone
+   * could neither serve reads nor report itself healthy. @default db
+   */
+  constructor(
+    private readonly db: Database,
+    readDb?: Database,
+  ) {
+    this.readDb = readDb ?? db;
+  }
 
   create(command: CreateTransactionCommand): Promise<CreateOutcome> {
     const t = command.transaction;
@@ -101,7 +116,7 @@ export class PgTransactionStore implements TransactionStore {
   }
 
   findById(id: string): Promise<Transaction | undefined> {
-    return this.db.withClient(async (client) => {
+    return this.readDb.withClient(async (client) => {
       try {
         const { rows } = await client.query<TransactionRow>(
           `SELECT ${COLUMNS} FROM transactions WHERE id = $1`,
@@ -178,8 +193,43 @@ export class PgTransactionStore implements TransactionStore {
     });
   }
 
-  probe(): Promise<DatabaseRole> {
-    return this.db.withClient(async (client) => {
+  /**
+   * The region's role as the database sees it. The writer endpoint answers "writer" (or "reader"
+   * while its session is read-only); when it cannot answer, a reachable reader endpoint means a
+   * secondary that is up, "reader". Both are probed at once so the answer fits the health budget.
+   */
+  async probe(): Promise<DatabaseRole> {
+    if (this.readDb === this.db) return this.probeOn(this.db);
+    const writer = this.probeOn(this.db);
+    const reader = this.probeOn(this.readDb).then(
+      () => "reader" as const,
+      () => undefined,
+    );
+    const first = await Promise.race([
+      writer.then(
+        (role) => ({ from: "writer" as const, role }),
+        (error: unknown) => ({ from: "writer-failed" as const, error }),
+      ),
+      reader.then((role) => ({ from: "reader" as const, role })),
+    ]);
+    if (first.from === "writer") return first.role;
+    if (first.from === "writer-failed") {
+      if ((await reader) === "reader") return "reader";
+      throw first.error;
+    }
+    if (first.role === undefined) return writer;
+    // The reader answered first: the writer may simply be slower, so give it a moment.
+    const late = await Promise.race([
+      writer.catch(() => undefined),
+      new Promise<undefined>((done) =>
+        setTimeout(() => done(undefined), WRITER_PROBE_GRACE_MS).unref(),
+      ),
+    ]);
+    return late ?? "reader";
+  }
+
+  private probeOn(db: Database): Promise<DatabaseRole> {
+    return db.withClient(async (client) => {
       // txid_current() assigns a transaction id, which only a writable primary can do; it runs
       // only where the session is writable and not in recovery. Not pg_current_wal_lsn(): Aurora
       // refuses WAL control functions unless wal_level is logical ("wal_level must be set to

@@ -74,6 +74,11 @@ export interface HarnessOptions {
   readonly credentials?: CredentialsProvider;
   readonly healthTimeoutMs?: number;
   readonly poolMax?: number;
+  /**
+   * A separate reader endpoint (DB_READ_HOST): reads and the health probe go there. Its
+   * sessions may be read-only, like an Aurora reader's. @default none: one endpoint
+   */
+  readonly reader?: { readonly sessionOptions?: string };
 }
 
 export interface Harness {
@@ -88,23 +93,25 @@ export interface Harness {
 }
 
 export function makeHarness(o: HarnessOptions): Harness {
-  const database = new Database({
-    host: o.dbHost ?? pgHost(),
-    port: o.dbPort ?? pgPort(),
-    database: o.db.name,
-    credentials:
-      o.credentials ??
-      new SecretCredentials(
-        new SecretsManagerSecretSource(new SecretsManagerClient({})),
-        SECRET_ID,
-      ),
-    tls: { caFile: caFile() },
-    poolMax: o.poolMax ?? 10,
-    connectionTimeoutMillis: 1500,
-    ...(o.sessionOptions !== undefined ? { sessionOptions: o.sessionOptions } : {}),
-  });
+  const credentials =
+    o.credentials ??
+    new SecretCredentials(new SecretsManagerSecretSource(new SecretsManagerClient({})), SECRET_ID);
+  const databaseAt = (host: string, port: number, sessionOptions: string | undefined) =>
+    new Database({
+      host,
+      port,
+      database: o.db.name,
+      credentials,
+      tls: { caFile: caFile() },
+      poolMax: o.poolMax ?? 10,
+      connectionTimeoutMillis: 1500,
+      ...(sessionOptions !== undefined ? { sessionOptions } : {}),
+    });
+  const database = databaseAt(o.dbHost ?? pgHost(), o.dbPort ?? pgPort(), o.sessionOptions);
+  const readDatabase =
+    o.reader === undefined ? undefined : databaseAt(pgHost(), pgPort(), o.reader.sessionOptions);
   const dynamo = dynamoClient(o.dynamoEndpoint ?? dynamoEndpoint());
-  const transactions = new PgTransactionStore(database);
+  const transactions = new PgTransactionStore(database, readDatabase);
   const statuses = new DynamoDbStatusStore(dynamo, o.tableName);
   const queue = new SqsQueue(new SQSClient({ region: "us-east-1" }), QUEUE_URL);
   return {
@@ -122,6 +129,7 @@ export function makeHarness(o: HarnessOptions): Harness {
     migrate: () => database.withClient((client) => migrate(client)),
     async close() {
       await database.end();
+      await readDatabase?.end();
       dynamo.destroy();
     },
   };

@@ -155,6 +155,8 @@ describe.each([
       ] as const) {
         expect(variablesOf(functionOf(kind, code))).toEqual({
           DB_HOST: `${str(cluster, "clusterIdentifier")}.cluster-c0ffee.${region}.rds.amazonaws.com`,
+          // The reader endpoint: a secondary's only active endpoint before promotion.
+          DB_READ_HOST: `${str(cluster, "clusterIdentifier")}.cluster-ro-c0ffee.${region}.rds.amazonaws.com`,
           DB_PORT: "5432",
           DB_NAME: "transactions",
           DB_SECRET_ID: str(secret, "name"),
