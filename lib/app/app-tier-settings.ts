@@ -74,20 +74,23 @@ export const METRICS_NAMESPACE = "TapDr";
 export const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
 
 /**
- * The worker's event-source maximum concurrency: at most its reserved concurrency,
- * since the mapping does not see it and would otherwise invoke into throttles
+ * The worker's event-source maximum concurrency: one below its reserved concurrency,
+ * since the mapping does not see the reserve and would otherwise invoke into throttles
  * (Lambda Developer Guide, "Configuring scaling behavior for SQS event source
- * mappings"). undefined (no ScalingConfig) when the reserve is below the API's
- * minimum of 2.
+ * mappings"), and the scheduled drain needs the last execution. undefined (no
+ * ScalingConfig) when that is below the API's minimum of 2.
  */
 export function workerMaximumConcurrency(reserved: number | undefined): number | undefined {
   if (reserved === undefined) {
     return DEFAULT_WORKER_MAX_CONCURRENCY;
   }
-  if (reserved < MIN_SQS_MAX_CONCURRENCY) {
+  // One execution stays free for the scheduled outbox drain, which the mapping cannot see: with
+  // the queue using the whole reserve, the drain would be throttled and age out.
+  const forQueue = reserved - 1;
+  if (forQueue < MIN_SQS_MAX_CONCURRENCY) {
     return undefined;
   }
-  return Math.min(reserved, MAX_SQS_MAX_CONCURRENCY);
+  return Math.min(forQueue, MAX_SQS_MAX_CONCURRENCY);
 }
 
 /** What the handlers are told about the region they run in. */

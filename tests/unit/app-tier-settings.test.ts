@@ -14,12 +14,16 @@ describe("app tier settings", () => {
   it.each([
     [undefined, DEFAULT_WORKER_MAX_CONCURRENCY],
     [1, undefined],
-    [2, 2],
-    [10, 10],
-    [900, 900],
-  ])("bounds the worker's event-source concurrency by its reserve %p -> %p", (reserved, max) => {
-    expect(workerMaximumConcurrency(reserved)).toBe(max);
-  });
+    [2, undefined],
+    [3, 2],
+    [10, 9],
+    [900, 899],
+  ])(
+    "bounds the worker's event-source concurrency by its reserve less one for the drain: %p -> %p",
+    (reserved, max) => {
+      expect(workerMaximumConcurrency(reserved)).toBe(max);
+    },
+  );
 
   it("keeps the queue's visibility timeout at six times the worker's timeout", () => {
     expect(VISIBILITY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(6 * WORKER_TIMEOUT_SECONDS);
