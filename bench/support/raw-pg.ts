@@ -10,16 +10,7 @@ import type { ThrowawayPostgres } from "./postgres";
 import { idempotencyKey, transactionBody } from "./requests";
 
 /** The statement PgTransactionStore.create runs: the row and its outbox row, in one. */
-export const INSERT_SQL = `WITH inserted AS (
-     INSERT INTO transactions (id, idempotency_key, request_fingerprint, amount, currency,
-       source_account, destination_account, reference, status, created_at,
-       response_status, response_body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (idempotency_key) DO NOTHING
-     RETURNING id)
-   INSERT INTO outbox (transaction_id, message)
-   SELECT id, $13::jsonb FROM inserted
-   RETURNING id`;
+export { CREATE_TRANSACTION_SQL as INSERT_SQL } from "../../lambda/shared/stores/pg-transaction-store";
 export const SELECT_SQL = `SELECT id, status, amount, currency, source_account, destination_account,
    reference, created_at, settled_at FROM transactions WHERE id = $1`;
 export const UPDATE_SQL =

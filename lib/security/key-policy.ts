@@ -21,6 +21,15 @@ export const KEY_USER_SERVICES = [
  */
 export const KEY_SERVICE_PRINCIPALS = ["cloudwatch.amazonaws.com", "sns.amazonaws.com"] as const;
 
+/** Cryptographic use of a key: what a service (or a service-linked role) needs for data. */
+export const KEY_USE_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+] as const;
+
 /**
  * Key administration without cryptographic use: the account root (and so IAM
  * admins) can manage, rotate, re-policy and schedule deletion, which avoids a
@@ -109,13 +118,7 @@ function autoScalingStatements(
       Sid: "AutoScalingServiceLinkedRoleUse",
       Effect: "Allow",
       Principal: { AWS: "*" },
-      Action: [
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*",
-        "kms:DescribeKey",
-      ],
+      Action: [...KEY_USE_ACTIONS],
       Resource: "*",
       Condition: condition,
     },
@@ -170,13 +173,7 @@ export function buildKeyPolicy(scope: KeyPolicyScope): aws.iam.PolicyDocument {
         Sid: "UseThroughListedServicesOnly",
         Effect: "Allow",
         Principal: { AWS: accountRoot },
-        Action: [
-          "kms:Encrypt",
-          "kms:Decrypt",
-          "kms:ReEncrypt*",
-          "kms:GenerateDataKey*",
-          "kms:DescribeKey",
-        ],
+        Action: [...KEY_USE_ACTIONS],
         Resource: "*",
         Condition: {
           StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": viaServices },
