@@ -15,6 +15,12 @@ export const stackMode = config.mode;
 export const primaryRegion = config.primaryRegion;
 export const drRegion = config.drRegion;
 
+// Pin these in config (accountId, primaryAvailabilityZones, drAvailabilityZones) so that an
+// update of one region never needs a lookup in the other (README: Pulumi during a regional outage).
+export const accountId = stack.primary.accountId;
+export const primaryAvailabilityZones = stack.primary.availabilityZones;
+export const drAvailabilityZones = stack.dr.availabilityZones;
+
 export const primaryVpcId = stack.primary.vpcId;
 export const primaryVpcCidr = stack.primary.vpcCidr;
 export const primaryPublicSubnetIds = all(stack.primary.publicSubnetIds);
@@ -83,3 +89,30 @@ export const apiFailoverUrl = stack.global.apiFailoverUrl;
 export const primaryHealthCheckId = stack.global.primaryHealthCheckId;
 export const drHealthCheckId = stack.global.drHealthCheckId;
 export const failoverBudgetSeconds = stack.global.failoverBudgetSeconds;
+
+// Failover automation and monitoring, per region: what `npm run dr` and the live tests read.
+export const primaryOrchestratorFunctionName = stack.primary.failover.orchestratorFunctionName;
+export const drOrchestratorFunctionName = stack.dr.failover.orchestratorFunctionName;
+export const primaryControlTableName = stack.primary.failover.controlTableName;
+export const drControlTableName = stack.dr.failover.controlTableName;
+export const primaryStateMachineArn = stack.primary.failover.stateMachineArn;
+export const drStateMachineArn = stack.dr.failover.stateMachineArn;
+export const primaryProberFunctionName = stack.primary.failover.proberFunctionName;
+export const drProberFunctionName = stack.dr.failover.proberFunctionName;
+export const primaryFailoverQueueUrl = stack.primary.failover.failureQueueUrl;
+export const drFailoverQueueUrl = stack.dr.failover.failureQueueUrl;
+export const primaryAlertTopicArn = stack.primary.alertTopicArn;
+export const drAlertTopicArn = stack.dr.alertTopicArn;
+export const primaryCorroboratingAlarmName = stack.primary.monitoring.corroboratingAlarmName;
+export const drCorroboratingAlarmName = stack.dr.monitoring.corroboratingAlarmName;
+export const primaryAlarmNames = stack.primary.monitoring.alarmNames;
+export const drAlarmNames = stack.dr.monitoring.alarmNames;
+export const primaryDashboardName = stack.primary.monitoring.dashboardName;
+export const drDashboardName = stack.dr.monitoring.dashboardName;
+export const globalDashboardName = stack.global.globalDashboardName;
+export const primaryProberTargetUrl = stack.global.primaryProberTargetUrl;
+export const drProberTargetUrl = stack.global.drProberTargetUrl;
+export const failoverMode = config.operations.failoverMode;
+// Route 53 health-check alarms (us-east-1) exist only with a domain, like the checks.
+export const healthCheckAlarmNames =
+  config.dns.domainName === undefined ? undefined : stack.global.healthCheckAlarmNames;

@@ -15,6 +15,7 @@ const BENCHES = [
   { bench: "handler", file: "handler-vs-pg.ts" },
   { bench: "bundles", file: "bundles.ts" },
   { bench: "load", file: "load.ts" },
+  { bench: "decision", file: "decision-latency.ts" },
 ] as const;
 /** Each bench bounds itself; this only catches a child that hangs beyond that. */
 const CHILD_TIMEOUT_MS = 7 * 60_000;

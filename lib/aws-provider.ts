@@ -10,6 +10,10 @@ import { AwsCredentials } from "./aws-credentials";
  * An explicit provider does not read the stack's `aws:*` config (pulumi/pulumi-aws#1307,
  * "by design"), so the stack's credential settings are passed in here, to every provider alike.
  * The region is always the component's own; `aws:region` is never used.
+ *
+ * `reachable: false` is for a region in an outage (config unreachableRegion): the provider then
+ * makes no STS calls when it is configured, so an update that targets the other region is not
+ * failed by this one. Its resources must not be targeted meanwhile.
  */
 export function createRegionalProvider(
   name: string,
@@ -17,6 +21,7 @@ export function createRegionalProvider(
   tags: Readonly<Record<string, string>>,
   credentials: AwsCredentials,
   parent: pulumi.Resource,
+  reachable = true,
 ): aws.Provider {
   const copy = (list: readonly string[] | undefined): string[] | undefined =>
     list === undefined ? undefined : [...list];
@@ -36,6 +41,7 @@ export function createRegionalProvider(
       forbiddenAccountIds: copy(credentials.forbiddenAccountIds),
       sharedConfigFiles: copy(credentials.sharedConfigFiles),
       sharedCredentialsFiles: copy(credentials.sharedCredentialsFiles),
+      ...(reachable ? {} : { skipCredentialsValidation: true, skipRequestingAccountId: true }),
     },
     { parent },
   );

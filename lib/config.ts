@@ -25,6 +25,12 @@ import {
 import { AppConfig, DnsConfig, RawAppConfig, parseAppConfig } from "./app/app-config";
 import { oneOf, scalarText } from "./util/config-checks";
 import { AwsCredentials, RawAwsConfig, parseAwsCredentials } from "./aws-credentials";
+import { LookupPins, RawLookupPins, parseLookupPins } from "./region/lookup-pins";
+import {
+  OperationsConfig,
+  RawOperationsConfig,
+  parseOperationsConfig,
+} from "./operations/operations-config";
 
 /** NAT layout for the private (app) subnets. */
 export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
@@ -66,10 +72,18 @@ export interface TapConfig {
   readonly app: AppConfig;
   /** The API's domain, zone, health checks and routing between regions. */
   readonly dns: DnsConfig;
+  /** Failover mode and window, alert email, alarm thresholds (lib/operations/operations-config.ts). */
+  readonly operations: OperationsConfig;
+  /**
+   * The account and AZs pinned instead of looked up, and the region not to call during its
+   * outage (lib/region/lookup-pins.ts).
+   */
+  readonly lookups: LookupPins;
 }
 
 /** Raw values as the stack config holds them: strings, or a parsed object for tags. */
-export interface RawConfig extends RawDataTierConfig, RawAppConfig {
+export interface RawConfig
+  extends RawDataTierConfig, RawAppConfig, RawOperationsConfig, RawLookupPins {
   readonly environmentSuffix?: string;
   readonly primaryRegion?: string;
   readonly drRegion?: string;
@@ -271,6 +285,12 @@ export function parseConfig(raw: RawConfig, aws: RawAwsConfig = {}): TapConfig {
   const tags = checkTags(raw.tags, problems);
   const { database, backup } = parseDataTierConfig(raw, problems);
   const { app, dns } = parseAppConfig(raw, { natGateways, mode }, problems);
+  const operations = parseOperationsConfig(raw, { mode }, problems);
+  const lookups = parseLookupPins(
+    raw,
+    { primaryRegion, drRegion, azCount, allowedAccountIds: credentials.allowedAccountIds },
+    problems,
+  );
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -291,6 +311,8 @@ export function parseConfig(raw: RawConfig, aws: RawAwsConfig = {}): TapConfig {
     backup,
     app,
     dns,
+    operations,
+    lookups,
   };
 }
 
@@ -338,6 +360,15 @@ export function loadConfig(
     healthCheckFailureThreshold: config.get("healthCheckFailureThreshold"),
     primaryTrafficWeight: config.get("primaryTrafficWeight"),
     drTrafficWeight: config.get("drTrafficWeight"),
+    failoverMode: config.get("failoverMode"),
+    failoverWindowMinutes: config.get("failoverWindowMinutes"),
+    alertEmail: config.get("alertEmail"),
+    alarmThresholds: readJson(config, "alarmThresholds"),
+    metricStreams: config.get("metricStreams"),
+    accountId: config.get("accountId"),
+    primaryAvailabilityZones: readJson(config, "primaryAvailabilityZones"),
+    drAvailabilityZones: readJson(config, "drAvailabilityZones"),
+    unreachableRegion: config.get("unreachableRegion"),
   };
   return parseConfig(raw, readAwsConfig(awsConfig));
 }

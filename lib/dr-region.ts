@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalAppTier } from "./app/regional-app-tier";
 import { RegionalDataTier } from "./data/regional-data-tier";
+import { FailoverAutomation } from "./failover/failover-automation";
+import { RegionalMonitoring } from "./monitoring/regional-monitoring";
 import { RegionalDeployment, RegionalDeploymentArgs } from "./region/regional-deployment";
 
 /** Args of the DR (standby) region. */
@@ -25,6 +27,10 @@ export class DrRegion extends RegionalDeployment {
   public readonly data: RegionalDataTier;
   /** The region's API, the same building block as the primary's. */
   public readonly app: RegionalAppTier;
+  /** The region's orchestrator, its workflow, control table and triggers, and the prober. */
+  public readonly failover: FailoverAutomation;
+  /** The region's RDS event subscription, alarms, corroborating alarm and dashboard. */
+  public readonly monitoring: RegionalMonitoring;
 
   constructor(name: string, args: DrRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:region:DrRegion", name, "dr", args, opts);
@@ -34,6 +40,15 @@ export class DrRegion extends RegionalDeployment {
       instanceCount: args.database.drInstances,
     });
     this.app = this.buildAppTier(this.data, args.hostedZoneId);
-    this.registerOutputs(this.regionalOutputs(this.data, this.app));
+    this.failover = this.buildFailoverAutomation(
+      this.data,
+      args.globalClusterIdentifier,
+      args.database.drInstances,
+    );
+    this.monitoring = this.buildMonitoring(this.data, this.app, this.failover);
+    this.registerOutputs({
+      ...this.regionalOutputs(this.data, this.app, this.failover),
+      ...this.monitoringOutputs(this.monitoring),
+    });
   }
 }

@@ -1,5 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { deploymentAccountId } from "./region/deployment-account";
+import { LookupPins } from "./region/lookup-pins";
+import { partitionOf } from "./util/aws-regions";
 import { createRegionalProvider } from "./aws-provider";
 import { AwsCredentials } from "./aws-credentials";
 import { DnsConfig } from "./app/app-config";
@@ -15,6 +18,11 @@ import { DatabaseSecret } from "./global/database-secret";
 import { TransactionStateTable } from "./global/transaction-state-table";
 import { modeSettings } from "./modes";
 import { CrossRegionPeering } from "./network/vpc-peering";
+import { ProberSchedule } from "./failover/prober-schedule";
+import { replicationRuleId } from "./global/bucket-replication";
+import { GlobalMonitoring } from "./monitoring/global-monitoring";
+import { DashboardRegionInputs } from "./monitoring/regional-dashboard";
+import { OperationsConfig } from "./operations/operations-config";
 
 /** A region's API entry point, as its app tier (`region.app`) exposes it. */
 export interface RegionApiEndpoint {
@@ -58,6 +66,19 @@ export interface RegionEndpoint {
   readonly clusterArn: pulumi.Input<string>;
   /** The region's API entry point. */
   readonly api: RegionApiEndpoint;
+  /**
+   * The region's health prober (FailoverAutomation): its schedule, built here, probes the OTHER
+   * region's API, whose URL exists only once both regions do.
+   */
+  readonly prober: {
+    readonly functionName: pulumi.Input<string>;
+    readonly functionArn: pulumi.Input<string>;
+  };
+  /** The region's alert topic and what its dashboard shows (RegionalMonitoring). */
+  readonly monitoring: {
+    readonly alertTopicArn: pulumi.Input<string>;
+    readonly dashboard: DashboardRegionInputs;
+  };
 }
 
 /** What only the primary region provides. */
@@ -88,6 +109,10 @@ export interface GlobalResourcesArgs {
   readonly tags?: Readonly<Record<string, string>>;
   /** The stack's `aws:` credential settings for both providers (`{}`: the default chain). */
   readonly credentials: AwsCredentials;
+  /** Pinned account and the region in an outage (see RegionalDeploymentArgs.lookups). @default nothing pinned */
+  readonly lookups?: LookupPins;
+  /** Alarm thresholds, the failover window and the alert email. */
+  readonly operations: OperationsConfig;
   /**
    * The API's domain, routing policy, record type and health-check threshold. Without
    * `domainName` there is no zone, no record and no health check (test stacks).
@@ -181,6 +206,13 @@ export class GlobalResources extends pulumi.ComponentResource {
   public readonly failoverBudgetSeconds: number | undefined;
   /** The parts of that budget, for the plan and the README. */
   public readonly failoverBudget: FailoverBudget | undefined;
+  /** The DR dashboard of both regions, in the DR region. */
+  public readonly globalDashboardName: pulumi.Output<string>;
+  /** Route 53 health-check alarms (us-east-1); empty without a domain. */
+  public readonly healthCheckAlarmNames: pulumi.Output<string[]>;
+  /** What each region's prober probes: the OTHER region's API URL and health path. */
+  public readonly primaryProberTargetUrl: pulumi.Output<string>;
+  public readonly drProberTargetUrl: pulumi.Output<string>;
 
   constructor(name: string, args: GlobalResourcesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:global:GlobalResources", name, {}, opts);
@@ -194,6 +226,7 @@ export class GlobalResources extends pulumi.ComponentResource {
       tags,
       args.credentials,
       this,
+      args.lookups?.unreachableRegion !== args.primary.region,
     );
     const drProvider: aws.Provider = createRegionalProvider(
       `${name}-dr-aws`,
@@ -201,6 +234,7 @@ export class GlobalResources extends pulumi.ComponentResource {
       tags,
       args.credentials,
       this,
+      args.lookups?.unreachableRegion !== args.dr.region,
     );
 
     const peering = new CrossRegionPeering(
@@ -229,9 +263,14 @@ export class GlobalResources extends pulumi.ComponentResource {
       protectResources: args.protectResources,
     });
     const { primary, dr } = args;
-    const lookupOptions = { parent: this, provider: primaryProvider };
-    const accountId = aws.getCallerIdentityOutput({}, lookupOptions).accountId;
-    const partition = aws.getPartitionOutput({}, lookupOptions).partition;
+    // The account is looked up through a region that answers: the DR side during a primary outage.
+    const reachableProvider =
+      args.lookups?.unreachableRegion === args.primary.region ? drProvider : primaryProvider;
+    const accountId = deploymentAccountId(args.lookups?.accountId, {
+      parent: this,
+      provider: reachableProvider,
+    });
+    const partition = pulumi.output(partitionOf(args.primary.region));
 
     const secret = new DatabaseSecret(
       `${name}-db-secret`,
@@ -304,6 +343,72 @@ export class GlobalResources extends pulumi.ComponentResource {
 
     const dns = dnsWiring && this.buildDnsFailover(name, args, dnsWiring, primaryProvider);
 
+    // Each region's prober probes the other region's own API URL (never api.<domain>, which
+    // Route 53 may already point at the prober's own region), from the prober's region.
+    const proberSchedule = (
+      label: string,
+      from: RegionEndpoint,
+      to: RegionEndpoint,
+      provider: aws.Provider,
+    ): ProberSchedule =>
+      new ProberSchedule(
+        `${name}-${label}-prober-schedule`,
+        {
+          region: from.region,
+          environmentSuffix: args.environmentSuffix,
+          proberFunctionName: from.prober.functionName,
+          proberFunctionArn: from.prober.functionArn,
+          peer: {
+            region: to.region,
+            apiUrl: to.api.apiUrl,
+            healthCheckPath: to.api.healthCheckPath,
+          },
+        },
+        { parent: this, providers: { aws: provider } },
+      );
+    const primaryProbe = proberSchedule("primary", primary, dr, primaryProvider);
+    const drProbe = proberSchedule("dr", dr, primary, drProvider);
+
+    const monitored = (side: RegionEndpoint, label: string, provider: aws.Provider) => ({
+      region: side.region,
+      label,
+      provider,
+      alertTopicArn: side.monitoring.alertTopicArn,
+      dashboard: side.monitoring.dashboard,
+    });
+    const monitoring = new GlobalMonitoring(
+      `${name}-monitoring`,
+      {
+        environmentSuffix: args.environmentSuffix,
+        operations: args.operations,
+        primary: monitored(primary, "primary", primaryProvider),
+        dr: monitored(dr, "dr", drProvider),
+        replications: directions.flatMap(({ label, from, to }) =>
+          DATA_BUCKET_PURPOSES.map((purpose) => ({
+            label: `${label}-${purpose}`,
+            purpose,
+            source: from === primary ? ("primary" as const) : ("dr" as const),
+            sourceBucketName: from.buckets[purpose].bucketName,
+            destinationBucketName: to.buckets[purpose].bucketName,
+            ruleId: replicationRuleId(to.region),
+          })),
+        ),
+        healthChecks: dns
+          ? [
+              { side: "primary", healthCheckId: dns.primaryHealthCheckId },
+              { side: "dr", healthCheckId: dns.drHealthCheckId },
+            ]
+          : [],
+        tags,
+        credentials: args.credentials,
+        unreachableRegion: args.lookups?.unreachableRegion,
+        accountId,
+        partition,
+        settings,
+      },
+      { parent: this },
+    );
+
     this.vpcPeeringConnectionId = peering.peeringConnectionId;
     this.databaseSecretArn = secret.secretArn;
     this.drDatabaseSecretArn = secret.replicaSecretArn;
@@ -319,6 +424,10 @@ export class GlobalResources extends pulumi.ComponentResource {
     this.drHealthCheckId = dns?.drHealthCheckId;
     this.failoverBudget = dnsWiring && failoverBudget(dnsWiring.config);
     this.failoverBudgetSeconds = this.failoverBudget?.totalSeconds;
+    this.primaryProberTargetUrl = primaryProbe.targetUrl;
+    this.drProberTargetUrl = drProbe.targetUrl;
+    this.globalDashboardName = monitoring.globalDashboardName;
+    this.healthCheckAlarmNames = monitoring.healthCheckAlarmNames;
     this.registerOutputs({
       vpcPeeringConnectionId: this.vpcPeeringConnectionId,
       databaseSecretArn: this.databaseSecretArn,
@@ -334,6 +443,10 @@ export class GlobalResources extends pulumi.ComponentResource {
       primaryHealthCheckId: this.primaryHealthCheckId,
       drHealthCheckId: this.drHealthCheckId,
       failoverBudgetSeconds: this.failoverBudgetSeconds,
+      primaryProberTargetUrl: this.primaryProberTargetUrl,
+      drProberTargetUrl: this.drProberTargetUrl,
+      globalDashboardName: this.globalDashboardName,
+      healthCheckAlarmNames: this.healthCheckAlarmNames,
     });
   }
 

@@ -50,6 +50,16 @@ export const NAME_LIMITS = {
   lambdaFunction: 64,
   /** EventBridge PutRule Name: 1-64. */
   eventRule: 64,
+  /** SNS CreateTopic Name (standard topic): 1-256 letters, digits, hyphens and underscores. */
+  snsTopic: 256,
+  /** CloudWatch PutMetricAlarm and PutCompositeAlarm AlarmName: 1-255. */
+  cloudwatchAlarm: 255,
+  /** CloudWatch PutDashboard DashboardName: 1-255 letters, digits, "-" and "_". */
+  dashboard: 255,
+  /** RDS CreateEventSubscription SubscriptionName: less than 255. */
+  rdsEventSubscription: 254,
+  /** Step Functions CreateStateMachine name: 1-80 (letters, digits, "-" and "_" for logging). */
+  stateMachine: 80,
 } as const;
 
 export type NamedKind = keyof typeof NAME_LIMITS;

@@ -3,6 +3,8 @@ import { GlobalDatabase } from "./data/global-database";
 import { PublicHostedZone } from "./dns/hosted-zone";
 import { RegionalAppTier } from "./app/regional-app-tier";
 import { RegionalDataTier } from "./data/regional-data-tier";
+import { FailoverAutomation } from "./failover/failover-automation";
+import { RegionalMonitoring } from "./monitoring/regional-monitoring";
 import { MasterCredentials } from "./data/aurora-cluster";
 import { RegionalDeployment, RegionalDeploymentArgs } from "./region/regional-deployment";
 
@@ -33,6 +35,10 @@ export class PrimaryRegion extends RegionalDeployment {
   public readonly hostedZone: PublicHostedZone | undefined;
   /** The region's API: load balancer, API function or fleet, queue worker. */
   public readonly app: RegionalAppTier;
+  /** The region's orchestrator, its workflow, control table and triggers, and the prober. */
+  public readonly failover: FailoverAutomation;
+  /** The region's RDS event subscription, alarms, corroborating alarm and dashboard. */
+  public readonly monitoring: RegionalMonitoring;
 
   constructor(name: string, args: PrimaryRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:region:PrimaryRegion", name, "primary", args, opts);
@@ -77,9 +83,16 @@ export class PrimaryRegion extends RegionalDeployment {
           );
 
     this.app = this.buildAppTier(this.data, this.hostedZone?.zoneId);
+    this.failover = this.buildFailoverAutomation(
+      this.data,
+      this.globalClusterIdentifier,
+      args.database.primaryInstances,
+    );
+    this.monitoring = this.buildMonitoring(this.data, this.app, this.failover);
 
     this.registerOutputs({
-      ...this.regionalOutputs(this.data, this.app),
+      ...this.regionalOutputs(this.data, this.app, this.failover),
+      ...this.monitoringOutputs(this.monitoring),
       globalClusterIdentifier: this.globalClusterIdentifier,
       globalWriterEndpoint: this.globalWriterEndpoint,
     });

@@ -31,6 +31,8 @@ export class TapStack extends pulumi.ComponentResource {
       database: args.database,
       app: args.app,
       dns: args.dns,
+      lookups: args.lookups,
+      operations: args.operations,
     };
 
     this.primary = new PrimaryRegion(
@@ -40,6 +42,7 @@ export class TapStack extends pulumi.ComponentResource {
         region: args.primaryRegion,
         vpcCidr: args.primaryVpcCidr,
         peerVpcCidr: args.drVpcCidr,
+        peerRegion: args.drRegion,
       },
       { parent: this },
     );
@@ -50,6 +53,7 @@ export class TapStack extends pulumi.ComponentResource {
         region: args.drRegion,
         vpcCidr: args.drVpcCidr,
         peerVpcCidr: args.primaryVpcCidr,
+        peerRegion: args.primaryRegion,
         globalClusterIdentifier: this.primary.globalClusterIdentifier,
         primaryRegion: args.primaryRegion,
         hostedZoneId: this.primary.hostedZone?.zoneId,
@@ -75,6 +79,14 @@ export class TapStack extends pulumi.ComponentResource {
         apiUrl: region.app.apiUrl,
         healthCheckPath: region.app.healthCheckPath,
       },
+      prober: {
+        functionName: region.failover.proberFunctionName,
+        functionArn: region.failover.proberFunctionArn,
+      },
+      monitoring: {
+        alertTopicArn: region.alertTopicArn,
+        dashboard: region.monitoring.dashboardSource,
+      },
     });
     this.global = new GlobalResources(
       `${name}-global`,
@@ -85,6 +97,8 @@ export class TapStack extends pulumi.ComponentResource {
         backup: args.backup,
         tags,
         credentials: args.credentials,
+        lookups: args.lookups,
+        operations: args.operations,
         primary: {
           ...endpointOf(this.primary),
           masterCredentials: this.primary.masterCredentials,

@@ -11,6 +11,8 @@ export const HANDLER_ENTRIES = {
   api: "lambda/transaction-api/index.ts",
   worker: "lambda/transaction-worker/index.ts",
   ec2Server: "lambda/ec2-server/index.ts",
+  orchestrator: "lambda/failover-orchestrator/index.ts",
+  prober: "lambda/health-prober/index.ts",
 } as const;
 
 /** Where the AWS SDK v3 comes from at run time. */

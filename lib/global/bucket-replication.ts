@@ -9,6 +9,14 @@ import { replicationDestinationPolicy } from "../security/replication-policies";
  */
 export const REPLICATION_TIME_MINUTES = 15;
 
+/**
+ * The id of a bucket's replication rule to the destination region: a dimension (RuleId) of the
+ * rule's S3 replication metrics, so its alarms are built from the same function.
+ */
+export function replicationRuleId(destinationRegion: string): string {
+  return `to-${destinationRegion}`;
+}
+
 export interface ReplicatedBucketPair {
   /** Names a pair in logical names, for example "txlogs". */
   readonly purpose: string;
@@ -76,7 +84,7 @@ export class BucketReplication extends pulumi.ComponentResource {
           role: args.roleArn,
           rules: [
             {
-              id: `to-${args.destinationRegion}`,
+              id: replicationRuleId(args.destinationRegion),
               status: "Enabled",
               // An empty filter selects the V2 rule schema, which deleteMarkerReplication,
               // priority and replicaModifications require.

@@ -24,6 +24,11 @@ export interface RegionalNetworkArgs {
   readonly retainLogsOnDelete?: boolean;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /**
+   * The region's AZs pinned in config (in order); undefined looks them up through the provider.
+   * @default undefined
+   */
+  readonly pinnedAvailabilityZones?: readonly string[];
 }
 
 /**
@@ -57,11 +62,18 @@ export class RegionalNetwork extends pulumi.ComponentResource {
 
     // Parented, so it runs through this region's provider. Opt-in-not-required
     // excludes Local Zones and Wavelength Zones, which Aurora does not support.
-    const zones = aws.getAvailabilityZonesOutput(
-      { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-      { parent: this },
-    );
-    this.availabilityZones = zones.names.apply((names) =>
+    const pinned = args.pinnedAvailabilityZones;
+    const zoneNames =
+      pinned !== undefined
+        ? pulumi.output([...pinned])
+        : aws.getAvailabilityZonesOutput(
+            {
+              state: "available",
+              filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+            },
+            { parent: this },
+          ).names;
+    this.availabilityZones = zoneNames.apply((names) =>
       selectAvailabilityZones(args.region, names, azCount),
     );
 

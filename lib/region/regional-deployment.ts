@@ -8,10 +8,23 @@ import { fleetServiceLinkedRoleName } from "../app/ec2-instance-policy";
 import { RegionalAppTier } from "../app/regional-app-tier";
 import { DatabaseConfig } from "../data/data-tier-config";
 import { DatabaseMembership, RegionalDataTier } from "../data/regional-data-tier";
+import { FailoverAutomation } from "../failover/failover-automation";
 import { ModeSettings, modeSettings } from "../modes";
 import { RegionalNetwork } from "../network/regional-network";
+import { AlertTopic } from "../monitoring/alert-topic";
+import { RegionalMonitoring } from "../monitoring/regional-monitoring";
+import { API_TIMEOUT_SECONDS, WORKER_TIMEOUT_SECONDS } from "../app/app-tier-settings";
+import {
+  ORCHESTRATOR_TIMEOUT_SECONDS,
+  PROBER_TIMEOUT_SECONDS,
+} from "../failover/failover-settings";
+import { lambdaLogGroupName, transactionTableName } from "../naming";
+import { OperationsConfig } from "../operations/operations-config";
 import { planSubnets } from "../network/subnet-layout";
 import { RegionalKey } from "../security/regional-key";
+import { partitionOf } from "../util/aws-regions";
+import { deploymentAccountId } from "./deployment-account";
+import { LookupPins } from "./lookup-pins";
 
 /**
  * The role a region plays in the design: where the global cluster and master
@@ -50,12 +63,21 @@ export interface RegionalDeploymentArgs {
   readonly credentials: AwsCredentials;
   /** The other region's VPC CIDR: its app subnets may reach this region's database. */
   readonly peerVpcCidr: string;
+  /** The other region: the one this region's prober probes and its orchestrator reports. */
+  readonly peerRegion: string;
   /** Aurora capacity, RPO and automated backups. */
   readonly database: DatabaseConfig;
   /** The transaction API: what runs it, its concurrency and who may reach it. */
   readonly app: AppConfig;
   /** The API's domain and zone; no domain means an HTTP-only load balancer (test mode). */
   readonly dns: DnsConfig;
+  /** Failover mode and window, alert email and alarm thresholds. */
+  readonly operations: OperationsConfig;
+  /**
+   * The account and AZs pinned in config, and the region in an outage: nothing is looked up
+   * in a region whose values are pinned. @default nothing pinned
+   */
+  readonly lookups?: LookupPins;
 }
 
 /**
@@ -80,13 +102,21 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
   public readonly interfaceEndpointSecurityGroupId: pulumi.Output<string> | undefined;
   /** Prefix list of the DynamoDB gateway endpoint, for the app tier's egress rules. */
   public readonly dynamoDbPrefixListId: pulumi.Output<string>;
+  /**
+   * The region's alert topic (under the region's key): alarms, RDS events and the
+   * orchestrator's steps publish here.
+   */
+  public readonly alertTopicArn: pulumi.Output<string>;
 
   /** This region's provider: every child gets it explicitly. */
   protected readonly provider: aws.Provider;
   /** Options for children: parented here and bound to this region's provider. */
   protected readonly childOptions: pulumi.ComponentResourceOptions;
   protected readonly settings: ModeSettings;
-  protected readonly accountId: pulumi.Output<string>;
+  /** The deploying account: pinned in config, or looked up through this region's provider. */
+  public readonly accountId: pulumi.Output<string>;
+  /** The AZs the subnets use, in order: pin them (config) before a regional outage needs it. */
+  public readonly availabilityZones: pulumi.Output<string[]>;
   protected readonly partition: pulumi.Output<string>;
   private readonly args: RegionalDeploymentArgs;
   private readonly componentName: string;
@@ -113,12 +143,13 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
       args.tags ?? {},
       args.credentials,
       this,
+      args.lookups?.unreachableRegion !== args.region,
     );
     this.childOptions = { parent: this, providers: { aws: this.provider } };
 
     const lookupOptions = { parent: this, provider: this.provider };
-    const accountId = aws.getCallerIdentityOutput({}, lookupOptions).accountId;
-    const partition = aws.getPartitionOutput({}, lookupOptions).partition;
+    const accountId = deploymentAccountId(args.lookups?.accountId, lookupOptions);
+    const partition = pulumi.output(partitionOf(args.region));
     this.accountId = accountId;
     this.partition = partition;
 
@@ -145,6 +176,20 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
       },
       this.childOptions,
     );
+    // Right after the key: everything built below may publish to it.
+    const alertTopic = new AlertTopic(
+      `${name}-alerts`,
+      {
+        region: args.region,
+        environmentSuffix: args.environmentSuffix,
+        kmsKeyArn: key.keyArn,
+        accountId,
+        partition,
+        alertEmail: args.operations.alertEmail,
+      },
+      this.childOptions,
+    );
+    this.alertTopicArn = alertTopic.topicArn;
     const network = new RegionalNetwork(
       `${name}-network`,
       {
@@ -158,11 +203,13 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
         retainLogsOnDelete: settings.retainDataOnDelete,
         accountId,
         partition,
+        pinnedAvailabilityZones: args.lookups?.availabilityZones[args.region],
       },
       this.childOptions,
     );
 
     this.vpcId = network.vpcId;
+    this.availabilityZones = network.availabilityZones;
     this.publicSubnetIds = network.publicSubnetIds;
     this.privateSubnetIds = network.privateSubnetIds;
     this.isolatedSubnetIds = network.isolatedSubnetIds;
@@ -249,8 +296,114 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
     );
   }
 
+  /**
+   * The region's failover automation, built the same way in both regions: control table,
+   * orchestrator and its workflow and triggers, and the health prober. It acts on this region's
+   * cluster in the given global cluster (the primary's own, or the one the DR cluster joined).
+   */
+  protected buildFailoverAutomation(
+    data: RegionalDataTier,
+    globalClusterIdentifier: pulumi.Input<string>,
+    instanceCount: number,
+  ): FailoverAutomation {
+    const args = this.args;
+    return new FailoverAutomation(
+      `${this.componentName}-failover`,
+      {
+        region: this.region,
+        environmentSuffix: args.environmentSuffix,
+        role: this.role,
+        peerRegion: args.peerRegion,
+        kmsKeyArn: this.kmsKeyArn,
+        globalClusterIdentifier,
+        clusterIdentifier: data.database.clusterIdentifier,
+        clusterArn: data.database.clusterArn,
+        instanceCount,
+        database: args.database,
+        operations: args.operations,
+        alertTopicArn: this.alertTopicArn,
+        settings: this.settings,
+        accountId: this.accountId,
+        partition: this.partition,
+      },
+      this.childOptions,
+    );
+  }
+
+  /**
+   * The region's RDS event subscription, alarms (each to this region's topic), corroborating
+   * composite alarm and dashboard, built the same way in both regions over every function,
+   * queue and store the region has.
+   */
+  protected buildMonitoring(
+    data: RegionalDataTier,
+    app: RegionalAppTier,
+    failover: FailoverAutomation,
+  ): RegionalMonitoring {
+    const args = this.args;
+    const api = app.apiFunctionName;
+    return new RegionalMonitoring(
+      `${this.componentName}-monitoring`,
+      {
+        region: this.region,
+        peerRegion: args.peerRegion,
+        role: this.role,
+        environmentSuffix: args.environmentSuffix,
+        topicArn: this.alertTopicArn,
+        operations: args.operations,
+        clusterIdentifier: data.database.clusterIdentifier,
+        functions: [
+          ...(api === undefined
+            ? []
+            : [{ key: "api", functionName: api, timeoutSeconds: API_TIMEOUT_SECONDS }]),
+          {
+            key: "worker",
+            functionName: app.workerFunctionName,
+            timeoutSeconds: WORKER_TIMEOUT_SECONDS,
+          },
+          {
+            key: "orchestrator",
+            functionName: failover.orchestratorFunctionName,
+            timeoutSeconds: ORCHESTRATOR_TIMEOUT_SECONDS,
+          },
+          {
+            key: "prober",
+            functionName: failover.proberFunctionName,
+            timeoutSeconds: PROBER_TIMEOUT_SECONDS,
+          },
+        ],
+        loadBalancer: {
+          arnSuffix: app.albArnSuffix,
+          targetGroupArnSuffix: app.targetGroupArnSuffix,
+        },
+        tableName: transactionTableName(args.environmentSuffix),
+        workQueue: { key: "transactions", queueUrl: data.queues.queueUrl },
+        deadLetterQueues: [
+          { key: "transactions-dlq", queueUrl: data.queues.deadLetterQueueUrl },
+          { key: "worker-failures", queueUrl: app.workerFailureQueueUrl },
+          { key: "orchestrator-failures", queueUrl: failover.failureQueueUrl },
+        ],
+        orchestratorLogGroupName: failover.orchestratorFunctionName.apply(lambdaLogGroupName),
+      },
+      this.childOptions,
+    );
+  }
+
+  /** The monitoring outputs every region registers next to regionalOutputs. */
+  protected monitoringOutputs(monitoring: RegionalMonitoring): pulumi.Inputs {
+    return {
+      corroboratingAlarmName: monitoring.corroboratingAlarmName,
+      dashboardName: monitoring.dashboardName,
+      alarmNames: monitoring.alarmNames,
+    };
+  }
+
   /** The outputs every region registers; subclasses add their role-specific ones. */
-  protected regionalOutputs(data: RegionalDataTier, app: RegionalAppTier): pulumi.Inputs {
+  protected regionalOutputs(
+    data: RegionalDataTier,
+    app: RegionalAppTier,
+    failover: FailoverAutomation,
+  ): pulumi.Inputs {
     return {
       region: this.region,
       vpcId: this.vpcId,
@@ -261,6 +414,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
       internalRouteTableIds: this.internalRouteTableIds,
       kmsKeyArn: this.kmsKeyArn,
       kmsKeyAlias: this.kmsKeyAlias,
+      alertTopicArn: this.alertTopicArn,
       flowLogGroupName: this.flowLogGroupName,
       clusterArn: data.database.clusterArn,
       clusterEndpoint: data.database.endpoint,
@@ -277,6 +431,10 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
       apiUrl: app.apiUrl,
       workerFunctionName: app.workerFunctionName,
       apiFunctionName: app.apiFunctionName,
+      orchestratorFunctionName: failover.orchestratorFunctionName,
+      controlTableName: failover.controlTableName,
+      stateMachineArn: failover.stateMachineArn,
+      proberFunctionName: failover.proberFunctionName,
     };
   }
 }

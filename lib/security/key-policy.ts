@@ -16,10 +16,28 @@ export const KEY_USER_SERVICES = [
 ] as const;
 
 /**
- * Services that act as themselves on encrypted resources: CloudWatch alarms
- * publish to encrypted SNS topics, SNS delivers to encrypted SQS queues.
+ * Services that act as themselves on encrypted resources: CloudWatch alarms and RDS event
+ * subscriptions (principal events.rds, as the RDS User Guide's "Granting permissions to publish
+ * notifications to an Amazon SNS topic" names it) publish to the encrypted alert topics, SNS
+ * delivers to encrypted SQS queues. SNS asks the key for a data key on their behalf ("Enable
+ * compatibility between event sources from AWS services and encrypted topics", SNS Developer
+ * Guide); each is held to this account by aws:SourceAccount.
  */
-export const KEY_SERVICE_PRINCIPALS = ["cloudwatch.amazonaws.com", "sns.amazonaws.com"] as const;
+export const KEY_SERVICE_PRINCIPALS = [
+  "cloudwatch.amazonaws.com",
+  "sns.amazonaws.com",
+  "events.rds.amazonaws.com",
+] as const;
+
+/**
+ * EventBridge, publishing rule targets to the encrypted alert topic. Its statement carries no
+ * aws:SourceAccount: the same SNS page says the source keys are not supported in the key policy
+ * for EventBridge to encrypted topics, and a condition that is never met drops every
+ * notification silently. The confused-deputy guard for it is the topic policy
+ * (lib/monitoring/topic-policy.ts), whose sns:Publish grant is conditioned on aws:SourceAccount;
+ * these two actions only wrap the topic's data keys.
+ */
+export const KEY_EVENT_SOURCE_PRINCIPALS = ["events.amazonaws.com"] as const;
 
 /** Cryptographic use of a key: what a service (or a service-linked role) needs for data. */
 export const KEY_USE_ACTIONS = [
@@ -197,6 +215,13 @@ export function buildKeyPolicy(scope: KeyPolicyScope): aws.iam.PolicyDocument {
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+      {
+        Sid: "EventBridgeToEncryptedAlertTopics",
+        Effect: "Allow",
+        Principal: { Service: [...KEY_EVENT_SOURCE_PRINCIPALS] },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
       },
       ...(autoScalingRoles.length > 0
         ? autoScalingStatements(partition, accountId, autoScalingRoles)

@@ -75,3 +75,16 @@ export function regionCode(region: string): string {
   }
   return `${match[1]}${direction}${match[3]}`;
 }
+
+/**
+ * The partition of a region this program accepts: always "aws", since the config refuses
+ * GovCloud and China. Known without a lookup, so nothing calls a region for it.
+ */
+export function partitionOf(region: string): "aws" {
+  if (!isAwsRegion(region)) {
+    throw new Error(
+      `region "${region}" is not an AWS commercial region; its partition is not "aws"`,
+    );
+  }
+  return "aws";
+}

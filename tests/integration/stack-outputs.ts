@@ -63,6 +63,31 @@ export const STACK_OUTPUT_KEYS = [
   "drBackupVaultName",
   "primaryApiUrl",
   "drApiUrl",
+  "accountId",
+  "primaryAvailabilityZones",
+  "drAvailabilityZones",
+  "primaryOrchestratorFunctionName",
+  "drOrchestratorFunctionName",
+  "primaryControlTableName",
+  "drControlTableName",
+  "primaryStateMachineArn",
+  "drStateMachineArn",
+  "primaryProberFunctionName",
+  "drProberFunctionName",
+  "primaryFailoverQueueUrl",
+  "drFailoverQueueUrl",
+  "primaryAlertTopicArn",
+  "drAlertTopicArn",
+  "primaryCorroboratingAlarmName",
+  "drCorroboratingAlarmName",
+  "primaryAlarmNames",
+  "drAlarmNames",
+  "primaryDashboardName",
+  "drDashboardName",
+  "globalDashboardName",
+  "primaryProberTargetUrl",
+  "drProberTargetUrl",
+  "failoverMode",
 ] as const;
 
 /** Outputs a stack exports only when a domain is configured (always in production mode). */
@@ -72,6 +97,7 @@ export const DNS_OUTPUT_KEYS = [
   "apiFailoverUrl",
   "primaryHealthCheckId",
   "drHealthCheckId",
+  "healthCheckAlarmNames",
 ] as const;
 export type StackOutputKey = (typeof STACK_OUTPUT_KEYS)[number] | (typeof DNS_OUTPUT_KEYS)[number];
 

@@ -193,6 +193,8 @@ export function fakeArn(type: string, physicalName: string, id: string, region: 
       return `arn:aws:acm:${region}:${TEST_ACCOUNT_ID}:certificate/${id}`;
     case "aws:cloudwatch/eventRule:EventRule":
       return `arn:aws:events:${region}:${TEST_ACCOUNT_ID}:rule/${physicalName}`;
+    case "aws:sfn/stateMachine:StateMachine":
+      return `arn:aws:states:${region}:${TEST_ACCOUNT_ID}:stateMachine:${physicalName}`;
     default:
       return `arn:aws:${moduleName ?? "unknown"}:${region}:${TEST_ACCOUNT_ID}:${physicalName}`;
   }

@@ -10,7 +10,9 @@
  * TableName, Backup CreateBackupVault / CreateBackupPlan / CreateBackupSelection,
  * Secrets Manager CreateSecret Name, IAM CreatePolicy PolicyName, ELBv2
  * CreateLoadBalancer / CreateTargetGroup Name, Lambda CreateFunction FunctionName,
- * EventBridge PutRule Name, Route 53 domain name format).
+ * EventBridge PutRule Name, SNS CreateTopic Name, Step Functions CreateStateMachine name,
+ * CloudWatch PutMetricAlarm / PutCompositeAlarm AlarmName and PutDashboard DashboardName,
+ * RDS CreateEventSubscription SubscriptionName, Route 53 domain name format).
  */
 export interface NameRule {
   readonly field: string;
@@ -80,6 +82,23 @@ export const AWS_NAME_RULES: Readonly<Record<string, readonly NameRule[]>> = {
   "aws:lb/targetGroup:TargetGroup": [{ field: "name", max: 32, pattern: ELB_NAME }],
   "aws:lambda/function:Function": [{ field: "name", max: 64, pattern: /^[\w-]+$/ }],
   "aws:cloudwatch/eventRule:EventRule": [{ field: "name", max: 64, pattern: /^[\w.-]+$/ }],
+  // Step Functions CreateStateMachine name: 1-80; letters, digits, "-" and "_" only, or
+  // CloudWatch logging of the machine fails.
+  "aws:sfn/stateMachine:StateMachine": [{ field: "name", max: 80, pattern: /^[\w-]+$/ }],
+  // SNS CreateTopic Name: letters, digits, hyphens and underscores, 1-256 (standard topics).
+  "aws:sns/topic:Topic": [{ field: "name", max: 256, pattern: /^[\w-]+$/ }],
+  // CloudWatch PutMetricAlarm / PutCompositeAlarm AlarmName: 1-255, no ASCII control characters.
+  "aws:cloudwatch/metricAlarm:MetricAlarm": [{ field: "name", max: 255, pattern: /^\P{Cc}+$/u }],
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": [
+    { field: "alarmName", max: 255, pattern: /^\P{Cc}+$/u },
+  ],
+  // CloudWatch PutDashboard DashboardName: at most 255 of A-Z, a-z, 0-9, "-" and "_".
+  "aws:cloudwatch/dashboard:Dashboard": [{ field: "dashboardName", max: 255, pattern: /^[\w-]+$/ }],
+  // RDS CreateEventSubscription SubscriptionName: less than 255 characters; a letter first,
+  // then letters, digits and hyphens (what the console accepts).
+  "aws:rds/eventSubscription:EventSubscription": [
+    { field: "name", max: 254, pattern: /^[A-Za-z][A-Za-z0-9-]*$/ },
+  ],
   "aws:route53/zone:Zone": [{ field: "name", max: 253, pattern: DNS_NAME, suffixed: false }],
   "aws:route53/record:Record": [{ field: "name", max: 253, pattern: DNS_NAME, suffixed: false }],
 };

@@ -100,19 +100,22 @@ const stringOf = (value: unknown): string => (typeof value === "string" ? value 
  * The program is deterministic, so within a jest run each config runs once:
  * every caller gets its own copy of that run, read back from the run cache
  * (run-cache.ts), and a ProgramFailure is thrown again with the same message
- * and resources. `fresh` runs it in this worker instead.
+ * and resources. `fresh` runs it in this worker instead. `unreachableRegion` makes every
+ * lookup in that region fail, as it would during the region's outage.
  */
 export async function runProgram(
   config: Record<string, unknown>,
-  options: { fresh?: boolean } = {},
+  options: { fresh?: boolean; unreachableRegion?: string } = {},
 ): Promise<ProgramRun> {
   const dir = process.env[RUN_CACHE_DIR_ENV];
+  const unreachable = options.unreachableRegion;
   if (options.fresh === true || dir === undefined) {
-    return captureProgram(config);
+    return captureProgram(config, unreachable);
   }
-  const text = await cachedText(dir, stableJson(config), async () => {
+  const key = stableJson(unreachable === undefined ? config : { config, unreachable });
+  const text = await cachedText(dir, key, async () => {
     try {
-      return await serialize({ run: await captureProgram(config) });
+      return await serialize({ run: await captureProgram(config, unreachable) });
     } catch (error) {
       if (!(error instanceof ProgramFailure)) {
         throw error;
@@ -154,18 +157,24 @@ interface CachedFailure {
  * read, so the stack of an error the program threw, read after the run, is
  * complete and source-mapped.
  */
-async function captureProgram(config: Record<string, unknown>): Promise<ProgramRun> {
+async function captureProgram(
+  config: Record<string, unknown>,
+  unreachableRegion?: string,
+): Promise<ProgramRun> {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back, not called
   const prepareStackTrace = Error.prepareStackTrace;
   Error.prepareStackTrace = (error: Error) => String(error);
   try {
-    return await captureWithMocks(config);
+    return await captureWithMocks(config, unreachableRegion);
   } finally {
     Error.prepareStackTrace = prepareStackTrace;
   }
 }
 
-async function captureWithMocks(config: Record<string, unknown>): Promise<ProgramRun> {
+async function captureWithMocks(
+  config: Record<string, unknown>,
+  unreachableRegion: string | undefined,
+): Promise<ProgramRun> {
   const resources: CapturedResource[] = [];
   const lookups: { token: string; region: string }[] = [];
   const providerRegions = new Map<string, string>();
@@ -219,6 +228,11 @@ async function captureWithMocks(config: Record<string, unknown>): Promise<Progra
           lookups.push({ token: args.token, region });
           if (region === "") {
             throw new Error(`lookup ${args.token} ran without a provider (ambient region)`);
+          }
+          if (region === unreachableRegion) {
+            throw new Error(
+              `lookup ${args.token} failed: ${region} is unreachable (simulated outage)`,
+            );
           }
           switch (args.token) {
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {

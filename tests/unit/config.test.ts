@@ -1,4 +1,5 @@
 import { CONFIG_DEFAULTS, ConfigError, RawConfig, parseConfig } from "../../lib/config";
+import { ALARM_THRESHOLD_DEFAULTS } from "../../lib/operations/operations-config";
 import { providerDefaultTags } from "../support/graph";
 import { ProgramFailure, runProgram } from "../support/mock-graph";
 
@@ -59,6 +60,16 @@ describe("parseConfig", () => {
         primaryWeight: 100,
         drWeight: 0,
       },
+      operations: {
+        // Production: a human confirms a failover unless the stack says otherwise.
+        failoverMode: "notify",
+        failoverWindowMinutes: 3,
+        alertEmail: undefined,
+        alarmThresholds: ALARM_THRESHOLD_DEFAULTS,
+        metricStreams: false,
+      },
+      // Nothing pinned: the first deploy looks the account and AZs up.
+      lookups: { accountId: undefined, availabilityZones: {}, unreachableRegion: undefined },
     });
     expect(CONFIG_DEFAULTS.mode).toBe("production");
   });

@@ -66,13 +66,20 @@ describe("regional key policy", () => {
     });
   });
 
-  it("lets alarm and SNS publishers encrypt only on behalf of this account", () => {
+  it("lets alarm, RDS event and SNS publishers encrypt only on behalf of this account", () => {
     const publishers = bySid("ServicePublishersToEncryptedTopicsAndQueues");
     expect(publishers.Principal).toEqual({
-      Service: ["cloudwatch.amazonaws.com", "sns.amazonaws.com"],
+      Service: ["cloudwatch.amazonaws.com", "sns.amazonaws.com", "events.rds.amazonaws.com"],
     });
     expect(asArray(publishers.Action)).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
     expect(publishers.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+  });
+
+  it("lets EventBridge wrap data keys for the encrypted alert topic, without the source keys it does not send", () => {
+    const eventBridge = bySid("EventBridgeToEncryptedAlertTopics");
+    expect(eventBridge.Principal).toEqual({ Service: ["events.amazonaws.com"] });
+    expect(asArray(eventBridge.Action)).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    expect(eventBridge.Condition).toBeUndefined();
   });
 
   it("has no wildcard principal and no Deny that could lock the account out", () => {

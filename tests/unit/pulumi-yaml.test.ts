@@ -18,8 +18,10 @@ describe("Pulumi.yaml config schema", () => {
   });
 
   it("declares every key loadConfig reads, and no other", () => {
-    // RawConfig's keys, minus tags (a map: project schemas cannot declare maps).
-    const read = Object.keys(parseConfigKeys()).filter((key) => key !== "tags");
+    // RawConfig's keys, minus the maps (project schemas cannot declare maps).
+    const read = Object.keys(parseConfigKeys()).filter(
+      (key) => key !== "tags" && key !== "alarmThresholds",
+    );
     expect(Object.keys(project.config).sort()).toEqual(read.sort());
   });
 
@@ -49,7 +51,10 @@ describe("Pulumi.yaml config schema", () => {
 });
 
 /** Every raw key, each set to a valid value, so the list is checked by the type. */
-function parseConfigKeys(): Required<Omit<RawConfig, "tags">> & { tags: unknown } {
+function parseConfigKeys(): Required<Omit<RawConfig, "tags" | "alarmThresholds">> & {
+  tags: unknown;
+  alarmThresholds: unknown;
+} {
   return {
     environmentSuffix: "dev",
     primaryRegion: "us-east-1",
@@ -86,5 +91,14 @@ function parseConfigKeys(): Required<Omit<RawConfig, "tags">> & { tags: unknown 
     healthCheckFailureThreshold: "3",
     primaryTrafficWeight: "100",
     drTrafficWeight: "0",
+    failoverMode: "notify",
+    failoverWindowMinutes: "3",
+    alertEmail: "oncall@example.com",
+    alarmThresholds: { replicationLagMs: 5000 },
+    metricStreams: "false",
+    accountId: "123456789012",
+    primaryAvailabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    drAvailabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"],
+    unreachableRegion: "us-east-1",
   };
 }

@@ -70,6 +70,9 @@ describe.each([
 
   const functionOf = (kind: "api" | "worker", code: string): CapturedResource =>
     graph.one(FUNCTION, `tap-${code === "use1" ? "primary" : "dr"}-app-${kind}`);
+  /** The app tier's functions; the failover orchestrator and prober are tested in failover.test.ts. */
+  const appFunctions = (): CapturedResource[] =>
+    graph.ofType(FUNCTION).filter((fn) => !/-(orchestrator|prober)-use\d$/.test(str(fn, "name")));
   const inRegion = (type: string, region: string) =>
     graph.ofType(type).filter((resource) => resource.region === region);
   const transactionQueue = (region: string): CapturedResource => {
@@ -81,8 +84,7 @@ describe.each([
 
   it("creates an API and a worker function in each region, nothing else", () => {
     expect(
-      graph
-        .ofType(FUNCTION)
+      appFunctions()
         .map((fn) => [fn.region, str(fn, "name")])
         .sort(),
     ).toEqual([
@@ -147,7 +149,7 @@ describe.each([
     (role, region, code) => {
       const [cluster] = inRegion("aws:rds/cluster:Cluster", region);
       const [secret] = graph.ofType("aws:secretsmanager/secret:Secret");
-      const [table] = graph.ofType("aws:dynamodb/table:Table");
+      const table = graph.one("aws:dynamodb/table:Table", "tap-global-state-table");
       const queue = transactionQueue(region);
       for (const [kind, service] of [
         ["api", "transaction-api"],
@@ -211,7 +213,7 @@ describe.each([
     };
 
     it("gives each function its own role, trusted by Lambda for this account only, named per region", () => {
-      const roles = graph.ofType(FUNCTION).map((fn) => {
+      const roles = appFunctions().map((fn) => {
         const role = roleOf(fn);
         expect(role.region).toBe(fn.region);
         expect(policyOf(role, "assumeRolePolicy").Statement).toEqual([
@@ -228,7 +230,7 @@ describe.each([
     });
 
     it("attaches customer-managed policies only, no inline and no AWS-managed ones", () => {
-      for (const fn of graph.ofType(FUNCTION)) {
+      for (const fn of appFunctions()) {
         const role = roleOf(fn);
         const attachments = graph
           .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
@@ -252,7 +254,7 @@ describe.each([
     });
 
     it("grants only ARNs in the function's own region; * only for the ENI and X-Ray waivers", () => {
-      for (const fn of graph.ofType(FUNCTION)) {
+      for (const fn of appFunctions()) {
         for (const statement of statementsOf(fn)) {
           for (const resource of asArray(statement.Resource)) {
             if (resource === "*") {
@@ -266,7 +268,7 @@ describe.each([
     });
 
     it("scopes secret, table, queue, key and logs to this region's resources by name", () => {
-      for (const fn of graph.ofType(FUNCTION)) {
+      for (const fn of appFunctions()) {
         const statements = statementsOf(fn);
         const sid = (name: string) => statements.find((s) => s.Sid === name) as PolicyStatement;
         const secretName = variablesOf(fn).DB_SECRET_ID;
@@ -330,27 +332,27 @@ describe.each([
       "drains the %s region's outbox every minute, failed runs recorded in a failure queue under its key",
       (_role, region, code) => {
         const worker = functionOf("worker", code);
-        const [rule] = graph
+        const rule = graph
           .ofType("aws:cloudwatch/eventRule:EventRule")
-          .filter((r) => r.region === region);
+          .find((r) => r.inputs.name === `tap-dev-outbox-drain-${code}`) as CapturedResource;
+        expect(rule.region).toBe(region);
         expect(str(rule, "scheduleExpression")).toBe("rate(1 minute)");
         const [target] = graph
           .ofType("aws:cloudwatch/eventTarget:EventTarget")
-          .filter((t) => t.region === region);
-        expect(target.inputs.rule).toBe(str(rule, "name"));
+          .filter((t) => t.region === region && t.inputs.rule === str(rule, "name"));
         expect(graph.byArn(target.inputs.arn).urn).toBe(worker.urn);
         expect(JSON.parse(str(target, "input"))).toEqual(OUTBOX_DRAIN_EVENT);
 
         const [permission] = graph
           .ofType("aws:lambda/permission:Permission")
-          .filter((p) => p.region === region && p.inputs.principal === "events.amazonaws.com");
+          .filter((p) => p.region === region && p.inputs.function === str(worker, "name"));
         expect(graph.byArn(permission.inputs.sourceArn).urn).toBe(rule.urn);
         expect(permission.inputs.function).toBe(str(worker, "name"));
         expect(graph.dependsOn(target, permission)).toBe(true);
 
         const [invokeConfig] = graph
           .ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
-          .filter((c) => c.region === region);
+          .filter((c) => c.region === region && c.inputs.functionName === str(worker, "name"));
         expect(invokeConfig.inputs.functionName).toBe(str(worker, "name"));
         expect(invokeConfig.inputs.maximumRetryAttempts).toBe(DRAIN_MAX_RETRY_ATTEMPTS);
         const { destination } = (
@@ -384,7 +386,7 @@ describe.each([
       graph.ofType(type).filter((rule) => rule.inputs.securityGroupId === securityGroupId);
 
     it("admits nothing into a function, and lets it out only to its database subnets, DynamoDB and the API endpoints", () => {
-      for (const fn of graph.ofType(FUNCTION)) {
+      for (const fn of appFunctions()) {
         const [securityGroupId] = inputsOf(fn).vpcConfig.securityGroupIds;
         expect(
           rulesOf("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", securityGroupId),

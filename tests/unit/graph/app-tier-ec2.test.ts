@@ -28,6 +28,8 @@ describe("app tier on EC2 (appTier ec2, natGateways single)", () => {
     expect(
       graph
         .ofType("aws:lambda/function:Function")
+        // The failover orchestrator and prober are not app tier (tests/unit/graph/failover.test.ts).
+        .filter((fn) => !/-(orchestrator|prober)-use\d$/.test(str(fn, "name")))
         .map((fn) => [fn.region, str(fn, "name")])
         .sort(),
     ).toEqual([
@@ -114,7 +116,15 @@ describe("app tier on EC2 (appTier ec2, natGateways single)", () => {
   );
 
   it("reaches AWS APIs through NAT on 443 only: there are no interface endpoints to name", () => {
-    for (const worker of graph.ofType("aws:lambda/function:Function")) {
+    // The functions in the VPC; the failover functions run outside it (failover.test.ts).
+    const inVpc = graph
+      .ofType("aws:lambda/function:Function")
+      .filter((fn) => fn.inputs.vpcConfig !== undefined);
+    expect(inVpc.map((fn) => str(fn, "name")).sort()).toEqual([
+      "tap-dev-worker-use1",
+      "tap-dev-worker-use2",
+    ]);
+    for (const worker of inVpc) {
       const [groupId] = (worker.inputs.vpcConfig as { securityGroupIds: string[] })
         .securityGroupIds;
       const https = graph

@@ -21,6 +21,8 @@ const ENCRYPTED_TYPES = [
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   "aws:secretsmanager/secret:Secret",
+  // The alert topics: under their own region's key, so alerts outlive the other region.
+  "aws:sns/topic:Topic",
   "aws:sqs/queue:Queue",
 ];
 

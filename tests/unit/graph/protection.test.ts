@@ -13,16 +13,17 @@ const PROTECTED: readonly [string, Record<string, number>][] = [
   ["aws:rds/cluster:Cluster", { "us-east-1": 1, "us-east-2": 1 }],
   // RDS deletes the instances of a cluster with deletion protection; only `protect` keeps them.
   ["aws:rds/clusterInstance:ClusterInstance", { "us-east-1": 2, "us-east-2": 1 }],
-  // The replica is part of the table resource.
-  ["aws:dynamodb/table:Table", { "us-east-1": 1 }],
+  // The transaction table (its replica is part of the table resource) and each region's
+  // failover control table, which holds the audit trail.
+  ["aws:dynamodb/table:Table", { "us-east-1": 2, "us-east-2": 1 }],
   // txlogs, documents, the data tier's access logs and the load balancer's access logs.
   ["aws:s3/bucket:Bucket", { "us-east-1": 4, "us-east-2": 4 }],
   ["aws:backup/vault:Vault", { "us-east-1": 1, "us-east-2": 1 }],
   ["aws:kms/key:Key", { "us-east-1": 1, "us-east-2": 1 }],
   // The DR replica is part of the secret resource.
   ["aws:secretsmanager/secret:Secret", { "us-east-1": 1 }],
-  // The transaction queue, its DLQ and the worker's on-failure queue.
-  ["aws:sqs/queue:Queue", { "us-east-1": 3, "us-east-2": 3 }],
+  // The transaction queue, its DLQ, the worker's and the orchestrator's on-failure queues.
+  ["aws:sqs/queue:Queue", { "us-east-1": 4, "us-east-2": 4 }],
   // Created because the config names no hostedZoneId; Route 53 is global, on the primary's provider.
   ["aws:route53/zone:Zone", { "us-east-1": 1 }],
 ];
