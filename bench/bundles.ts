@@ -54,6 +54,13 @@ const ALL_TARGETS: readonly Target[] = [
   { name: "transaction-api", entry: HANDLER_ENTRIES.api, awsSdk: "runtime", lambda: true },
   { name: "transaction-worker", entry: HANDLER_ENTRIES.worker, awsSdk: "runtime", lambda: true },
   { name: "ec2-server", entry: HANDLER_ENTRIES.ec2Server, awsSdk: "bundled", lambda: false },
+  {
+    name: "failover-orchestrator",
+    entry: HANDLER_ENTRIES.orchestrator,
+    awsSdk: "runtime",
+    lambda: true,
+  },
+  { name: "health-prober", entry: HANDLER_ENTRIES.prober, awsSdk: "runtime", lambda: true },
 ];
 const TARGETS = ALL_TARGETS.filter((t) => existsSync(join(PROJECT_ROOT, t.entry)));
 
@@ -82,6 +89,23 @@ function lambdaEnvironment(target: Target): NodeJS.ProcessEnv {
     QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/tap-dr-bench-transactions",
     POWERTOOLS_SERVICE_NAME: target.name,
     PORT: "8080",
+    // The orchestrator validates its whole environment at cold start (lambda/failover-orchestrator/env.ts).
+    GLOBAL_CLUSTER_ID: "tap-bench-global",
+    CLUSTER_ID: "tap-bench-db-use1",
+    CLUSTER_ARN: "arn:aws:rds:us-east-1:000000000000:cluster:tap-bench-db-use1",
+    PEER_REGION: "us-east-2",
+    REGION_ROLE: "primary",
+    CONTROL_TABLE_NAME: "tap-bench-failover-control-use1",
+    ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:000000000000:tap-bench-alerts-use1",
+    STATE_MACHINE_ARN: "arn:aws:states:us-east-1:000000000000:stateMachine:tap-bench-failover-use1",
+    FAILOVER_MODE: "notify",
+    CORROBORATION_WINDOW_MINUTES: "3",
+    REPLICATION_LAG_THRESHOLD_MS: "5000",
+    FAILOVER_INSTANCE_IDENTIFIER: "tap-bench-db-1-use1",
+    FAILOVER_INSTANCE_CLASS: "db.serverless",
+    DB_ENGINE: "aurora-postgresql",
+    DB_PARAMETER_GROUP_NAME: "tap-bench-db-instance-use1",
+    CORROBORATING_ALARM_NAME: "tap-bench-corroborating-use1",
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: runs the three benchmarks one after the other, each in its own process (they
+ * `npm run bench`: runs the benchmarks one after the other, each in its own process (they
  * must not share a CPU or module state), then prints ONE table of every figure next to its goal,
  * and exits non-zero when any goal fails or any benchmark did not finish.
  */

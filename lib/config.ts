@@ -31,6 +31,7 @@ import {
   RawOperationsConfig,
   parseOperationsConfig,
 } from "./operations/operations-config";
+import { PolicyWaiver, RawPolicyWaiversConfig, parsePolicyWaivers } from "./policy-waivers-config";
 
 /** NAT layout for the private (app) subnets. */
 export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
@@ -79,11 +80,21 @@ export interface TapConfig {
    * outage (lib/region/lookup-pins.ts).
    */
   readonly lookups: LookupPins;
+  /**
+   * Written exceptions to the policy pack's rules (lib/policy-waivers-config.ts); read by
+   * `npm run plan` and the policy pack, not by the program.
+   */
+  readonly policyWaivers: readonly PolicyWaiver[];
 }
 
 /** Raw values as the stack config holds them: strings, or a parsed object for tags. */
 export interface RawConfig
-  extends RawDataTierConfig, RawAppConfig, RawOperationsConfig, RawLookupPins {
+  extends
+    RawDataTierConfig,
+    RawAppConfig,
+    RawOperationsConfig,
+    RawLookupPins,
+    RawPolicyWaiversConfig {
   readonly environmentSuffix?: string;
   readonly primaryRegion?: string;
   readonly drRegion?: string;
@@ -291,6 +302,7 @@ export function parseConfig(raw: RawConfig, aws: RawAwsConfig = {}): TapConfig {
     { primaryRegion, drRegion, azCount, allowedAccountIds: credentials.allowedAccountIds },
     problems,
   );
+  const policyWaivers = parsePolicyWaivers(raw, problems);
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -313,6 +325,7 @@ export function parseConfig(raw: RawConfig, aws: RawAwsConfig = {}): TapConfig {
     dns,
     operations,
     lookups,
+    policyWaivers,
   };
 }
 
@@ -369,6 +382,7 @@ export function loadConfig(
     primaryAvailabilityZones: readJson(config, "primaryAvailabilityZones"),
     drAvailabilityZones: readJson(config, "drAvailabilityZones"),
     unreachableRegion: config.get("unreachableRegion"),
+    policyWaivers: readJson(config, "policyWaivers"),
   };
   return parseConfig(raw, readAwsConfig(awsConfig));
 }

@@ -9,9 +9,9 @@ import { DnsConfig } from "./app/app-config";
 import { StackMode } from "./config";
 import { MasterCredentials } from "./data/aurora-cluster";
 import { BackupConfig } from "./data/data-tier-config";
-import { DATA_BUCKET_PURPOSES, DataBucketPurpose } from "./data/regional-data-tier";
+import { RegionBuckets, ReplicatedBucketPurpose } from "./data/regional-data-tier";
 import { BackupPlan } from "./global/backup-plan";
-import { BucketReplication } from "./global/bucket-replication";
+import { BucketReplication, replicatedPurposes } from "./global/bucket-replication";
 import { DnsFailover } from "./dns/dns-failover";
 import { FailoverBudget, failoverBudget } from "./dns/failover-budget";
 import { DatabaseSecret } from "./global/database-secret";
@@ -50,10 +50,14 @@ export interface RegionEndpoint {
   readonly internalRouteTableIds: pulumi.Input<string>[];
   /** The region's key: replicas in this region are encrypted with it. */
   readonly kmsKeyArn: pulumi.Input<string>;
-  /** Data buckets by purpose; name and ARN resolve once versioning is on. */
-  readonly buckets: Readonly<
-    Record<DataBucketPurpose, { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string> }>
-  >;
+  /**
+   * Replicated buckets by purpose: the data buckets, and the metrics bucket with
+   * operations.metricStreams. Name and ARN resolve once versioning is on.
+   */
+  readonly buckets: RegionBuckets<{
+    bucketName: pulumi.Input<string>;
+    bucketArn: pulumi.Input<string>;
+  }>;
   /** The role S3 uses to replicate this region's buckets out. */
   readonly replicationRoleArn: pulumi.Input<string>;
   /** Name of that role, for the destination-side policy. */
@@ -176,6 +180,18 @@ export function dnsWiringOf(args: {
   };
 }
 
+/** A region's bucket of one purpose; replicatedPurposes has checked that both regions have it. */
+function bucketOf(
+  side: RegionEndpoint,
+  purpose: ReplicatedBucketPurpose,
+): { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string> } {
+  const bucket = side.buckets[purpose];
+  if (bucket === undefined) {
+    throw new Error(`region ${side.region} has no ${purpose} bucket`);
+  }
+  return bucket;
+}
+
 /**
  * Everything that spans both regions and so can only be built once both exist:
  * the VPC peering, the replicated database secret and the DynamoDB global table
@@ -217,6 +233,8 @@ export class GlobalResources extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalResourcesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:global:GlobalResources", name, {}, opts);
     const dnsWiring = dnsWiringOf(args);
+    // The data buckets, and the metrics buckets when the regions have them (metricStreams).
+    const purposes = replicatedPurposes(args.primary, args.dr);
     const tags = args.tags ?? {};
     // Cross-region resources must be created in each side's own region, so this
     // component owns one provider per region rather than borrowing the regions'.
@@ -316,10 +334,10 @@ export class GlobalResources extends pulumi.ComponentResource {
           roleArn: from.replicationRoleArn,
           roleName: from.replicationRoleName,
           destinationKeyArn: to.kmsKeyArn,
-          pairs: DATA_BUCKET_PURPOSES.map((purpose) => ({
+          pairs: purposes.map((purpose) => ({
             purpose,
-            sourceBucketName: from.buckets[purpose].bucketName,
-            destinationBucketArn: to.buckets[purpose].bucketArn,
+            sourceBucketName: bucketOf(from, purpose).bucketName,
+            destinationBucketArn: bucketOf(to, purpose).bucketArn,
           })),
         },
         { parent: this, providers: { aws: provider } },
@@ -384,12 +402,12 @@ export class GlobalResources extends pulumi.ComponentResource {
         primary: monitored(primary, "primary", primaryProvider),
         dr: monitored(dr, "dr", drProvider),
         replications: directions.flatMap(({ label, from, to }) =>
-          DATA_BUCKET_PURPOSES.map((purpose) => ({
+          purposes.map((purpose) => ({
             label: `${label}-${purpose}`,
             purpose,
             source: from === primary ? ("primary" as const) : ("dr" as const),
-            sourceBucketName: from.buckets[purpose].bucketName,
-            destinationBucketName: to.buckets[purpose].bucketName,
+            sourceBucketName: bucketOf(from, purpose).bucketName,
+            destinationBucketName: bucketOf(to, purpose).bucketName,
             ruleId: replicationRuleId(to.region),
           })),
         ),

@@ -60,6 +60,10 @@ export const NAME_LIMITS = {
   rdsEventSubscription: 254,
   /** Step Functions CreateStateMachine name: 1-80 (letters, digits, "-" and "_" for logging). */
   stateMachine: 80,
+  /** Firehose CreateDeliveryStream DeliveryStreamName: 1-64, [a-zA-Z0-9_.-]. */
+  firehoseDeliveryStream: 64,
+  /** CloudWatch PutMetricStream Name: 1-255 letters, digits, "-" and "_". */
+  metricStream: 255,
 } as const;
 
 export type NamedKind = keyof typeof NAME_LIMITS;

@@ -32,12 +32,13 @@ import { buildUserData, bundleObjectKey, bundleSha256 } from "./ec2-user-data";
  * parent's `providers`.
  *
  * Baseline waivers (reference/security-baseline.md):
- * - AS-4 scaling notifications: the stack's SNS topic is another issue's; add an
- *   `autoscaling.Notification` for the four events here when it exists.
+ * - AS-4 scaling notifications: the fleet is watched through its target group's alarms; see the
+ *   README's waiver table for why the topic is not used directly.
  * - AS-6 multiple instance types: Auto Scaling refuses a mixed instances policy with an
  *   SSM-parameter AMI, and one AMI serves one architecture anyway.
- * - S3-6, S3-10, S3-12, S3-13 for the artifacts bucket: it holds only the code bundle, which
- *   each region uploads for itself from the program; nothing to log, replicate or lock.
+ * - S3-10, S3-12, S3-13 for the artifacts bucket: it holds only the code bundle, which each
+ *   region uploads for itself from the program; nothing to replicate or lock. Its access is
+ *   logged like every bucket's (S3-5), so a read of the bundle by anything but the fleet shows.
  * - I-2: Session Manager's ssmmessages actions have no resource type ("*", pinned to the region).
  */
 export class Ec2AppFleet extends pulumi.ComponentResource {
@@ -72,6 +73,7 @@ export class Ec2AppFleet extends pulumi.ComponentResource {
         // Rebuilt from the program on every deploy; a retained bucket would block the next one.
         retainOnDelete: false,
         nameTag: physicalName("nameTag", "ec2-artifacts", scope),
+        accessLogBucket: args.accessLogBucket,
       },
       child,
     );

@@ -1,3 +1,4 @@
+import { SecureBucket } from "../data/secure-bucket";
 /**
  * The EC2 fleet's arguments, fixed settings and argument checks, apart from the component
  * (lib/app/ec2-app-fleet.ts) so the checks are tested without the Pulumi runtime.
@@ -58,6 +59,8 @@ export interface Ec2AppFleetArgs {
   readonly protect: boolean;
   /** Let destroy empty the artifacts bucket and delete the group without waiting for instances. */
   readonly forceDestroy: boolean;
+  /** The region's server access log bucket, for the artifacts bucket (S3-5). */
+  readonly accessLogBucket: SecureBucket;
   /**
    * Where this region's Aurora cluster lives (its isolated subnets): the only 5432 egress.
    * @default the RFC 1918 ranges, every address the VPCs and their peering can have
@@ -89,7 +92,10 @@ export const GROUP_METRICS: aws.types.enums.autoscaling.Metric[] = [
 ];
 
 /** Checks the plain args, listing every problem with its fix. */
-export function validateFleetArgs(args: Ec2AppFleetArgs): void {
+/** The checks need no resources: the log bucket is left out so they run without a Pulumi run. */
+export type CheckedFleetArgs = Omit<Ec2AppFleetArgs, "accessLogBucket">;
+
+export function validateFleetArgs(args: CheckedFleetArgs): void {
   const problems: string[] = [];
   const { min, desired, max } = args.capacity;
   if (!Number.isInteger(args.appPort) || args.appPort < 1024 || args.appPort > 65535) {

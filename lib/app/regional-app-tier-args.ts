@@ -3,6 +3,7 @@
  * component (lib/app/regional-app-tier.ts) so they are tested without the Pulumi runtime.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { SecureBucket } from "../data/secure-bucket";
 import { ModeSettings } from "../modes";
 import { AppConfig } from "./app-config";
 import { AppRegionRole } from "./app-tier-settings";
@@ -35,6 +36,8 @@ export interface RegionalAppTierArgs {
   readonly databaseSubnetCidrs: readonly string[];
   /** The region's customer-managed key. */
   readonly kmsKeyArn: pulumi.Input<string>;
+  /** The region's server access log bucket (the EC2 tier's artifacts bucket logs to it). */
+  readonly accessLogBucket: SecureBucket;
   /** This region's Aurora cluster endpoint. */
   readonly databaseEndpoint: pulumi.Input<string>;
   /** This region's Aurora reader endpoint: the only one a secondary serves before promotion. */

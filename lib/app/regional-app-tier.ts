@@ -347,6 +347,7 @@ export class RegionalAppTier extends pulumi.ComponentResource {
         partition: args.partition,
         protect: args.settings.protectData,
         forceDestroy: args.settings.forceDestroy,
+        accessLogBucket: args.accessLogBucket,
         // Like the functions: only this region's own cluster (DB_HOST), never across regions.
         databaseCidrs: args.databaseSubnetCidrs,
       },

@@ -13,9 +13,42 @@ import { TransactionQueues } from "./transaction-queues";
 export const DATA_BUCKET_PURPOSES = ["txlogs", "documents"] as const;
 export type DataBucketPurpose = (typeof DATA_BUCKET_PURPOSES)[number];
 
+/**
+ * The bucket the region's metric stream delivers to (operations.metricStreams): only stacks with
+ * metric streams have it, and it replicates like the data buckets (lib/monitoring/metric-stream.ts).
+ */
+export const METRICS_BUCKET_PURPOSE = "metrics";
+/**
+ * Days the metrics bucket keeps an object (its own region's metrics and the other region's
+ * replicas): a month of history plus a margin, for the investigation after an outage.
+ */
+export const METRICS_RETENTION_DAYS = 35;
+/**
+ * Days an expired metrics object's noncurrent version stays. Firehose never overwrites an object,
+ * so the only noncurrent versions are the ones the expiry leaves behind.
+ */
+export const METRICS_NONCURRENT_DAYS = 1;
+
+/** Every purpose whose buckets replicate to the other region. */
+export type ReplicatedBucketPurpose = DataBucketPurpose | typeof METRICS_BUCKET_PURPOSE;
+
 export interface BucketOutputs {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
+}
+
+/** A region's replicated buckets by purpose: the data buckets always, the metrics bucket if any. */
+export type RegionBuckets<T> = Readonly<Record<DataBucketPurpose, T>> & {
+  readonly [METRICS_BUCKET_PURPOSE]?: T;
+};
+
+/** The purposes a region has buckets for, data buckets first. */
+export function bucketPurposesOf(buckets: RegionBuckets<unknown>): ReplicatedBucketPurpose[] {
+  const purposes: ReplicatedBucketPurpose[] = [...DATA_BUCKET_PURPOSES];
+  if (buckets[METRICS_BUCKET_PURPOSE] !== undefined) {
+    purposes.push(METRICS_BUCKET_PURPOSE);
+  }
+  return purposes;
 }
 
 /** How this region's cluster belongs to the global database. */
@@ -53,6 +86,12 @@ export interface RegionalDataTierArgs {
   readonly accountId: pulumi.Input<string>;
   /** The partition ("aws"), from a lookup through this region's provider. */
   readonly partition: pulumi.Input<string>;
+  /**
+   * A metrics bucket for the region's metric stream, replicated like the data buckets
+   * (operations.metricStreams). A plain value: it decides whether the bucket exists.
+   * @default false
+   */
+  readonly metricsBucket?: boolean;
 }
 
 /**
@@ -63,8 +102,10 @@ export interface RegionalDataTierArgs {
  */
 export class RegionalDataTier extends pulumi.ComponentResource {
   public readonly database: AuroraCluster;
-  public readonly buckets: Readonly<Record<DataBucketPurpose, BucketOutputs>>;
+  public readonly buckets: RegionBuckets<BucketOutputs>;
   public readonly accessLogBucketName: pulumi.Output<string>;
+  /** The server access log bucket, for the region's other buckets (the app tier's included). */
+  public readonly accessLogBucket: SecureBucket;
   public readonly replicationRoleArn: pulumi.Output<string>;
   public readonly replicationRoleName: pulumi.Output<string>;
   public readonly queues: TransactionQueues;
@@ -132,6 +173,7 @@ export class RegionalDataTier extends pulumi.ComponentResource {
       child,
     );
     this.accessLogBucketName = accessLogs.bucketName;
+    this.accessLogBucket = accessLogs;
     const dataBuckets = DATA_BUCKET_PURPOSES.map(
       (purpose) =>
         [
@@ -150,19 +192,48 @@ export class RegionalDataTier extends pulumi.ComponentResource {
           ),
         ] as const,
     );
-    this.buckets = Object.fromEntries(
-      dataBuckets.map(([purpose, bucket]) => [
-        purpose,
-        { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
-      ]),
-    ) as Record<DataBucketPurpose, BucketOutputs>;
+    // Metrics are an archive, not business data: they expire, and the only noncurrent versions
+    // are the ones that expiry leaves behind. The rest (key, TLS-only policy, public access
+    // block, versioning, access logs, force-destroy or retain) is the data buckets'.
+    const metricsBucket =
+      args.metricsBucket === true
+        ? new SecureBucket(
+            `${name}-${METRICS_BUCKET_PURPOSE}`,
+            {
+              ...common,
+              bucketName: nameOf(METRICS_BUCKET_PURPOSE),
+              encryption: { kind: "kms", keyArn: args.kmsKeyArn },
+              policy: ({ bucketArn }) => tlsOnlyBucketPolicy(bucketArn),
+              accessLogBucket: accessLogs,
+              noncurrentVersionDays: METRICS_NONCURRENT_DAYS,
+              expireCurrentAfterDays: METRICS_RETENTION_DAYS,
+              nameTag: physicalName("nameTag", METRICS_BUCKET_PURPOSE, scope),
+            },
+            child,
+          )
+        : undefined;
+    const outputsOf = (bucket: SecureBucket): BucketOutputs => ({
+      bucketName: bucket.bucketName,
+      bucketArn: bucket.bucketArn,
+    });
+    this.buckets = {
+      ...(Object.fromEntries(
+        dataBuckets.map(([purpose, bucket]) => [purpose, outputsOf(bucket)]),
+      ) as Record<DataBucketPurpose, BucketOutputs>),
+      ...(metricsBucket === undefined
+        ? {}
+        : { [METRICS_BUCKET_PURPOSE]: outputsOf(metricsBucket) }),
+    };
 
     const replicationRole = new ReplicationRole(
       `${name}-replication-role`,
       {
         region: args.region,
         environmentSuffix: args.environmentSuffix,
-        sourceBucketArns: dataBuckets.map(([, bucket]) => bucket.bucketArn),
+        sourceBucketArns: [
+          ...dataBuckets.map(([, bucket]) => bucket),
+          ...(metricsBucket ? [metricsBucket] : []),
+        ].map((bucket) => bucket.bucketArn),
         sourceKeyArn: args.kmsKeyArn,
         accountId: args.accountId,
       },

@@ -2,6 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "../naming";
 import { replicationDestinationPolicy } from "../security/replication-policies";
+import {
+  RegionBuckets,
+  ReplicatedBucketPurpose,
+  bucketPurposesOf,
+} from "../data/regional-data-tier";
 
 /**
  * S3 Replication Time Control: 99.99% of objects within 15 minutes, with
@@ -15,6 +20,38 @@ export const REPLICATION_TIME_MINUTES = 15;
  */
 export function replicationRuleId(destinationRegion: string): string {
   return `to-${destinationRegion}`;
+}
+
+/** What replicatedPurposes reads of a region: its name and which purposes it has buckets for. */
+export interface ReplicationSide {
+  readonly region: string;
+  readonly buckets: RegionBuckets<unknown>;
+}
+
+/**
+ * The purposes replicated between two regions: the data buckets, and the metrics buckets when
+ * both regions have one. One region with metrics and the other without would leave a bucket
+ * with nowhere to replicate, so that is an error, before anything is registered.
+ */
+export function replicatedPurposes(
+  primary: ReplicationSide,
+  dr: ReplicationSide,
+): ReplicatedBucketPurpose[] {
+  const primaryPurposes = bucketPurposesOf(primary.buckets);
+  const drPurposes = bucketPurposesOf(dr.buckets);
+  const sides = [
+    { from: primary, fromPurposes: primaryPurposes, to: dr, toPurposes: drPurposes },
+    { from: dr, fromPurposes: drPurposes, to: primary, toPurposes: primaryPurposes },
+  ];
+  for (const { from, fromPurposes, to, toPurposes } of sides) {
+    const unpaired = fromPurposes.find((purpose) => !toPurposes.includes(purpose));
+    if (unpaired !== undefined) {
+      throw new Error(
+        `the ${unpaired} bucket of ${from.region} has no counterpart in ${to.region}; both regions must be built with the same operations.metricStreams`,
+      );
+    }
+  }
+  return primaryPurposes;
 }
 
 export interface ReplicatedBucketPair {

@@ -12,6 +12,7 @@ import { FailoverAutomation } from "../failover/failover-automation";
 import { ModeSettings, modeSettings } from "../modes";
 import { RegionalNetwork } from "../network/regional-network";
 import { AlertTopic } from "../monitoring/alert-topic";
+import { MetricStream } from "../monitoring/metric-stream";
 import { RegionalMonitoring } from "../monitoring/regional-monitoring";
 import { API_TIMEOUT_SECONDS, WORKER_TIMEOUT_SECONDS } from "../app/app-tier-settings";
 import {
@@ -173,6 +174,8 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
                 }),
               ]
             : [],
+        // The metric stream's delivery stream is encrypted under this key.
+        optionalKeyUserServices: args.operations.metricStreams ? ["firehose"] : [],
       },
       this.childOptions,
     );
@@ -252,6 +255,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
         settings: this.settings,
         accountId: this.accountId,
         partition: this.partition,
+        metricsBucket: this.args.operations.metricStreams,
       },
       this.childOptions,
     );
@@ -284,6 +288,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
         privateSubnetIds: this.privateSubnetIds,
         databaseSubnetCidrs: this.tierCidrs(this.vpcCidr, "isolated"),
         kmsKeyArn: this.kmsKeyArn,
+        accessLogBucket: data.accessLogBucket,
         databaseEndpoint: data.database.endpoint,
         databaseReaderEndpoint: data.database.readerEndpoint,
         queueUrl: data.queues.queueUrl,
@@ -333,7 +338,8 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
   /**
    * The region's RDS event subscription, alarms (each to this region's topic), corroborating
    * composite alarm and dashboard, built the same way in both regions over every function,
-   * queue and store the region has.
+   * queue and store the region has; with operations.metricStreams, also the metric stream
+   * into the region's metrics bucket, which S3 replicates to the other region.
    */
   protected buildMonitoring(
     data: RegionalDataTier,
@@ -342,6 +348,27 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
   ): RegionalMonitoring {
     const args = this.args;
     const api = app.apiFunctionName;
+    const metricsBucket = data.buckets.metrics;
+    if (args.operations.metricStreams) {
+      if (metricsBucket === undefined) {
+        throw new Error(
+          `operations.metricStreams is true but the data tier of ${this.region} has no metrics bucket; build it with metricsBucket: true`,
+        );
+      }
+      new MetricStream(
+        `${this.componentName}-metric-stream`,
+        {
+          region: this.region,
+          environmentSuffix: args.environmentSuffix,
+          kmsKeyArn: this.kmsKeyArn,
+          bucketArn: metricsBucket.bucketArn,
+          logRetentionDays: this.settings.appLogRetentionDays,
+          retainLogsOnDelete: this.settings.retainDataOnDelete,
+          accountId: this.accountId,
+        },
+        this.childOptions,
+      );
+    }
     return new RegionalMonitoring(
       `${this.componentName}-monitoring`,
       {

@@ -18,9 +18,18 @@ export const SERVICES_SENDING_SOURCE_ACCOUNT = [
 ] as const;
 
 /**
+ * Services documented to assume a role with the owning account's id as sts:ExternalId, so the
+ * trust policy can require it. Firehose: the trust policy of "Step 1: Create a Firehose delivery
+ * stream" (CloudWatch Logs User Guide) conditions firehose.amazonaws.com on
+ * `sts:ExternalId` = the account id. CloudWatch metric streams (streams.metrics.cloudwatch)
+ * document a plain trust policy ("Trust between CloudWatch and Firehose") and so get none.
+ */
+export const SERVICES_SENDING_ACCOUNT_EXTERNAL_ID = ["firehose.amazonaws.com"] as const;
+
+/**
  * Trust policy for a role that one AWS service assumes. For services that send
  * them, it is limited to this account's resources (aws:SourceAccount) and,
- * where given, to source ARNs.
+ * where given, to source ARNs, or to this account's external id.
  */
 export function serviceTrustPolicy(
   servicePrincipal: string,
@@ -28,6 +37,19 @@ export function serviceTrustPolicy(
   sourceArnPattern?: string,
 ): aws.iam.PolicyDocument {
   const scoped = (SERVICES_SENDING_SOURCE_ACCOUNT as readonly string[]).includes(servicePrincipal);
+  if ((SERVICES_SENDING_ACCOUNT_EXTERNAL_ID as readonly string[]).includes(servicePrincipal)) {
+    return {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: servicePrincipal },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "sts:ExternalId": accountId } },
+        },
+      ],
+    };
+  }
   return {
     Version: "2012-10-17",
     Statement: [

@@ -16,6 +16,18 @@ export const KEY_USER_SERVICES = [
 ] as const;
 
 /**
+ * Key users that only some stacks have, added to the list above when they do. Firehose: the
+ * metric streams' delivery streams (operations.metricStreams) are encrypted under the key. Firehose
+ * creates its grant with the caller's permission when the stream is created
+ * (DeliveryStreamEncryptionConfigurationInput, KeyType), and callers of PutRecord(Batch) on a
+ * stream encrypted with a customer managed key need kms:GenerateDataKey and kms:Decrypt (AWS's
+ * Firehose notice of April 2026, "Enhanced security controls for Amazon Data Firehose"); both
+ * reach KMS through Firehose in the key's region.
+ */
+export const OPTIONAL_KEY_USER_SERVICES = ["firehose"] as const;
+export type OptionalKeyUserService = (typeof OPTIONAL_KEY_USER_SERVICES)[number];
+
+/**
  * Services that act as themselves on encrypted resources: CloudWatch alarms and RDS event
  * subscriptions (principal events.rds, as the RDS User Guide's "Granting permissions to publish
  * notifications to an Amazon SNS topic" names it) publish to the encrypted alert topics, SNS
@@ -90,6 +102,11 @@ export interface KeyPolicyScope {
    * no statement. @default []
    */
   readonly autoScalingServiceLinkedRoleNames?: readonly string[];
+  /**
+   * Key users beyond KEY_USER_SERVICES, for resources only some stacks have (Firehose for metric
+   * streams). Appended to the kms:ViaService list of the use and grant statements. @default []
+   */
+  readonly optionalKeyUserServices?: readonly OptionalKeyUserService[];
 }
 
 /** Where IAM puts Amazon EC2 Auto Scaling's service-linked roles. */
@@ -155,7 +172,9 @@ function autoScalingStatements(
 export function buildKeyPolicy(scope: KeyPolicyScope): aws.iam.PolicyDocument {
   const { accountId, partition, region } = scope;
   const accountRoot = `arn:${partition}:iam::${accountId}:root`;
-  const viaServices = KEY_USER_SERVICES.map((service) => `${service}.${region}.amazonaws.com`);
+  const viaServices = [...KEY_USER_SERVICES, ...(scope.optionalKeyUserServices ?? [])].map(
+    (service) => `${service}.${region}.amazonaws.com`,
+  );
   const autoScalingRoles = scope.autoScalingServiceLinkedRoleNames ?? [];
   return {
     Version: "2012-10-17",

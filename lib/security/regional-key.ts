@@ -7,7 +7,7 @@ import {
   physicalName,
   rdsClusterLogGroupPrefix,
 } from "../naming";
-import { buildKeyPolicy } from "./key-policy";
+import { OptionalKeyUserService, buildKeyPolicy } from "./key-policy";
 
 export interface RegionalKeyArgs {
   /** Region of the key. The key policy's service principals and ViaService conditions are this region's. */
@@ -32,6 +32,11 @@ export interface RegionalKeyArgs {
    * (the EC2 app tier's fleet; see buildKeyPolicy). @default [] (no such statement)
    */
   readonly autoScalingServiceLinkedRoleNames?: readonly string[];
+  /**
+   * Services beyond the fixed list that use the key through their regional endpoint, for
+   * resources only some stacks have (see buildKeyPolicy). @default []
+   */
+  readonly optionalKeyUserServices?: readonly OptionalKeyUserService[];
 }
 
 /**
@@ -60,6 +65,7 @@ export class RegionalKey extends pulumi.ComponentResource {
             lambdaLogGroupPrefix(scope),
           ],
           autoScalingServiceLinkedRoleNames: args.autoScalingServiceLinkedRoleNames ?? [],
+          optionalKeyUserServices: args.optionalKeyUserServices ?? [],
         }),
       ),
     );

@@ -138,10 +138,15 @@ export class StackOutputs {
   }
 }
 
+/** The outputs file this run reads: the simulated stack's when the test-only variable is set. */
+export function stackOutputsFile(): string {
+  const simulated = process.env[SIMULATED_OUTPUTS_ENV];
+  return simulated !== undefined && simulated !== "" ? simulated : OUTPUTS_FILE;
+}
+
 /** The deployed stack's outputs, or undefined when no stack was deployed for this run. */
 export function loadStackOutputs(): StackOutputs | undefined {
-  const simulated = process.env[SIMULATED_OUTPUTS_ENV];
-  const file = simulated !== undefined && simulated !== "" ? simulated : OUTPUTS_FILE;
+  const file = stackOutputsFile();
   if (!existsSync(file)) {
     return undefined;
   }

@@ -15,7 +15,16 @@ import { type LiveTest, collectSuite, runLiveTest } from "./support/harness";
 import { MUTATIONS } from "./support/mutations";
 import { type SimulatedStack, correctStack, installSimulatedAws } from "./support/simulated-aws";
 
-const SUITES = ["network", "kms", "storage", "database", "state-and-backup", "api"] as const;
+const SUITES = [
+  "network",
+  "kms",
+  "storage",
+  "database",
+  "state-and-backup",
+  "api",
+  "failover",
+  "monitoring",
+] as const;
 
 /**
  * API tests that call the regional and failover URLs. The regional ones run against two local

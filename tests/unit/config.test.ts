@@ -70,6 +70,8 @@ describe("parseConfig", () => {
       },
       // Nothing pinned: the first deploy looks the account and AZs up.
       lookups: { accountId: undefined, availabilityZones: {}, unreachableRegion: undefined },
+      // No waivers beyond the policy pack's built-in ones.
+      policyWaivers: [],
     });
     expect(CONFIG_DEFAULTS.mode).toBe("production");
   });
@@ -234,6 +236,15 @@ describe("parseConfig", () => {
       "tag value that is null",
       { environmentSuffix: "dev", domainName: "payments.example.com", tags: { Tier: null } },
       "tags.Tier: null is not a string, number or boolean; a tag value is text",
+    ],
+    [
+      "policy waiver without a reason",
+      {
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        policyWaivers: [{ rule: "TAP-S3-5", resource: "tap-primary-data-documents", reason: " " }],
+      },
+      "policyWaivers[0].reason: is required; give why the rule does not apply to this resource; it is printed with every plan",
     ],
   ])(
     "rejects %s with a message naming the key, value and what is allowed",

@@ -1,4 +1,4 @@
-import { Ec2AppFleetArgs, validateFleetArgs } from "../../lib/app/ec2-fleet-args";
+import { CheckedFleetArgs, validateFleetArgs } from "../../lib/app/ec2-fleet-args";
 import { al2023ImageId, instanceArchitecture } from "../../lib/app/ec2-image";
 import {
   SESSION_MANAGER_ACTIONS,
@@ -270,7 +270,7 @@ describe("the fleet's Auto Scaling service-linked role", () => {
 });
 
 describe("validateFleetArgs", () => {
-  const valid: Ec2AppFleetArgs = {
+  const valid: CheckedFleetArgs = {
     region: "us-east-2",
     environmentSuffix: "dev",
     role: "dr",

@@ -2,6 +2,7 @@
  * Test-only: the simulated stack's state and the queries and helpers every simulated service
  * (the files in services/) answer from: the captured graph plus service-side state that no input holds.
  */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { TEST_ACCOUNT_ID, fakeArn, physicalNameOf } from "../../support/aws-mocks";
 import type { CapturedResource, ProgramRun } from "../../support/mock-graph";
 
@@ -23,6 +24,33 @@ export interface ServiceState {
   failingHealthChecks: string[];
   /** GetHealthCheckStatus calls answered so far, per health check id. */
   healthCheckCalls: Record<string, number>;
+  /** CloudWatch alarm states by alarm name (StateValue); an alarm not listed is "OK". */
+  alarmStates: Record<string, string>;
+  /**
+   * GlobalCluster.FailoverState while a failover or switchover runs (API_FailoverState);
+   * undefined when none does.
+   */
+  globalFailoverState:
+    | {
+        Status: string;
+        FromDbClusterArn?: string;
+        ToDbClusterArn?: string;
+        IsDataLossAllowed?: boolean;
+      }
+    | undefined;
+  /**
+   * Cluster ARNs RDS reports with IsWriter (GlobalClusterMember); undefined: the member created
+   * without a sourceRegion, as deployed.
+   */
+  globalWriterArns: string[] | undefined;
+  /** Regions whose API answers no request (the deep health check and everything else). */
+  downApiRegions: string[];
+  /** Regions whose AWS front door (the prober's region probe) does not answer. */
+  downRegions: string[];
+  /** DynamoDB items written through the simulated API, by "<region>|<table name>". */
+  tableItems: Record<string, Record<string, AttributeValue>[]>;
+  /** SNS messages published through the simulated API. */
+  published: { region: string; topicArn: string; subject?: string; message: string }[];
 }
 
 export interface SimulatedStack {
@@ -44,6 +72,13 @@ export function correctStack(run: ProgramRun): SimulatedStack {
       secretDescribeCalls: 0,
       failingHealthChecks: [],
       healthCheckCalls: {},
+      alarmStates: {},
+      globalFailoverState: undefined,
+      globalWriterArns: undefined,
+      downApiRegions: [],
+      downRegions: [],
+      tableItems: {},
+      published: [],
     },
   };
 }
@@ -144,10 +179,46 @@ export class Cloud {
     );
   }
 
+  /**
+   * Whether RDS reports the cluster as its global cluster's writer (GlobalClusterMember.IsWriter):
+   * the member created without a sourceRegion, unless the service state says which claim it.
+   */
+  isGlobalWriter(cluster: CapturedResource): boolean {
+    const override = this.stack.service.globalWriterArns;
+    if (override !== undefined) return override.includes(this.arnOf(cluster));
+    return (
+      cluster.inputs.globalClusterIdentifier !== undefined &&
+      cluster.inputs.sourceRegion === undefined
+    );
+  }
+
+  /** A cluster's instances in its region (they name it by id or identifier), in name order. */
+  instancesOf(cluster: CapturedResource): CapturedResource[] {
+    return this.of("aws:rds/clusterInstance:ClusterInstance", cluster.region)
+      .filter((i) =>
+        [this.idOf(cluster), this.nameOf(cluster)].includes(String(i.inputs.clusterIdentifier)),
+      )
+      .sort((a, b) => this.nameOf(a).localeCompare(this.nameOf(b)));
+  }
+
   vpcCidr(vpcId: unknown): string | undefined {
     const vpc = this.byId(vpcId);
     return vpc ? text(vpc.inputs.cidrBlock) : undefined;
   }
+}
+
+/**
+ * Makes every command a mocked client has no handler for fail loudly, naming it, instead of
+ * aws-sdk-client-mock's default answer (undefined), which a caller would misread. The handlers
+ * registered with `.on(Command)` take precedence over this default.
+ */
+export function refuseUnsimulated(mock: {
+  send: { callsFake(fn: (command: unknown) => unknown): unknown };
+}): void {
+  mock.send.callsFake((command: unknown) => {
+    const name = (command as { constructor?: { name?: string } }).constructor?.name ?? "command";
+    return Promise.reject(new Error(`simulated AWS: ${name} is not simulated`));
+  });
 }
 
 /** The AWS-managed key a service falls back to when no customer key is given. */

@@ -52,6 +52,14 @@ const CLUSTER = "aws:rds/cluster:Cluster";
 const PARAMS = "aws:rds/clusterParameterGroup:ClusterParameterGroup";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const TABLE = "aws:dynamodb/table:Table";
+const FUNCTION = "aws:lambda/function:Function";
+const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
+const TOPIC = "aws:sns/topic:Topic";
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const RULE = "aws:cloudwatch/eventRule:EventRule";
+const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+const PERMISSION = "aws:lambda/permission:Permission";
 
 const withoutForceSsl = (value: "0" | undefined) => (stack: SimulatedStack, name: string) => {
   const group = find(stack, PARAMS, name);
@@ -87,6 +95,33 @@ const VAULT_TEST = "keeps a vault per region under that region's key";
 const COPY_TEST = "copies the daily recovery points to the DR vault";
 
 const healthTest = (side: string) => `has a healthy Route 53 health check for the ${side} region`;
+
+const output = (stack: SimulatedStack, key: string): string => String(stack.run.outputs[key]);
+/** The orchestrator's environment variables, as the graph gives them to the function. */
+const orchestratorEnv = (stack: SimulatedStack, side: "primary" | "dr"): Record<string, unknown> =>
+  (
+    find(stack, FUNCTION, `tap-${side}-failover-orchestrator`).inputs.environment as {
+      variables: Record<string, unknown>;
+    }
+  ).variables;
+
+const FAILOVER = "failover";
+const STATUS_TEST =
+  "reports both regions with `npm run dr -- status`: one writer, the other a secondary of the same global cluster, neither corroborating alarm in ALARM";
+const orchestratorStatusTest = (side: string) =>
+  `answers a status request from the ${side} region's orchestrator about that region's cluster`;
+const DRY_RUN_TEST =
+  "plans a failover in a dry run only in the region that is not the writer, and changes nothing";
+const controlTableTest = (side: string) =>
+  `keeps the ${side} control table regional, under that region's key, with TTL on expiresAt and point-in-time recovery`;
+const workflowTest = (side: string) =>
+  `runs every task of the ${side} failover workflow on that region's orchestrator, with logging and tracing on`;
+const proberTest = (side: string) =>
+  `publishes the ${side} prober's minute-by-minute probes of the other region's API, the latest healthy`;
+const MONITORING = "monitoring";
+const topicTest = (side: string) => `encrypts the ${side} alert topic with that region's key`;
+const alarmsTest = (side: string) =>
+  `has every ${side} alarm in its region, actions enabled, notifying that region's topic`;
 const failingHealthCheck =
   (side: "primary" | "dr") =>
   (s: SimulatedStack): void => {
@@ -415,5 +450,299 @@ export const MUTATIONS: readonly Mutation[] = [
     test: healthTest("dr"),
     apply: failingHealthCheck("dr"),
     fakeTime: true,
+  },
+  {
+    name: "RDS reports both clusters as the writer (split brain)",
+    suite: FAILOVER,
+    test: STATUS_TEST,
+    apply: (s) => {
+      s.service.globalWriterArns = [output(s, "primaryClusterArn"), output(s, "drClusterArn")];
+    },
+  },
+  {
+    name: "DR cluster detached from the global cluster",
+    suite: FAILOVER,
+    test: STATUS_TEST,
+    apply: (s) => {
+      delete find(s, CLUSTER, "tap-dr-data-aurora-cluster").inputs.globalClusterIdentifier;
+    },
+  },
+  {
+    name: "DR corroborating alarm missing",
+    suite: FAILOVER,
+    test: STATUS_TEST,
+    apply: (s) => remove(s, COMPOSITE_ALARM, "tap-dr-monitoring-alarms-corroborated"),
+  },
+  {
+    name: "primary corroborating alarm in ALARM",
+    suite: FAILOVER,
+    test: STATUS_TEST,
+    apply: (s) => {
+      s.service.alarmStates[output(s, "primaryCorroboratingAlarmName")] = "ALARM";
+    },
+  },
+  {
+    name: "DR control table missing (the audit trail cannot be read)",
+    suite: FAILOVER,
+    test: STATUS_TEST,
+    apply: (s) => remove(s, TABLE, "tap-dr-failover-control"),
+  },
+  {
+    name: "primary orchestrator's CLUSTER_ARN names the DR cluster (fails its cold start)",
+    suite: FAILOVER,
+    test: orchestratorStatusTest("primary"),
+    apply: (s) => {
+      orchestratorEnv(s, "primary").CLUSTER_ARN = output(s, "drClusterArn");
+    },
+  },
+  {
+    name: "primary orchestrator's CONTROL_TABLE_NAME is the DR region's table",
+    suite: FAILOVER,
+    test: orchestratorStatusTest("primary"),
+    apply: (s) => {
+      orchestratorEnv(s, "primary").CONTROL_TABLE_NAME = output(s, "drControlTableName");
+    },
+  },
+  {
+    name: "DR orchestrator's CLUSTER_ID names the primary cluster",
+    suite: FAILOVER,
+    test: orchestratorStatusTest("dr"),
+    apply: (s) => {
+      const env = orchestratorEnv(s, "dr");
+      env.CLUSTER_ID = orchestratorEnv(s, "primary").CLUSTER_ID;
+    },
+  },
+  {
+    name: "DR orchestrator function missing",
+    suite: FAILOVER,
+    test: orchestratorStatusTest("dr"),
+    apply: (s) => remove(s, FUNCTION, "tap-dr-failover-orchestrator"),
+  },
+  {
+    name: "a failover already in progress (FailoverState pending)",
+    suite: FAILOVER,
+    test: DRY_RUN_TEST,
+    apply: (s) => {
+      s.service.globalFailoverState = {
+        Status: "pending",
+        FromDbClusterArn: output(s, "primaryClusterArn"),
+        ToDbClusterArn: output(s, "drClusterArn"),
+        IsDataLossAllowed: true,
+      };
+    },
+  },
+  {
+    name: "DR orchestrator's GLOBAL_CLUSTER_ID names another global cluster",
+    suite: FAILOVER,
+    test: DRY_RUN_TEST,
+    apply: (s) => {
+      const env = orchestratorEnv(s, "dr");
+      env.GLOBAL_CLUSTER_ID = `${String(env.GLOBAL_CLUSTER_ID)}-old`;
+    },
+  },
+  {
+    name: "DR orchestrator's STATE_MACHINE_ARN in the primary region (fails its cold start)",
+    suite: FAILOVER,
+    test: DRY_RUN_TEST,
+    apply: (s) => {
+      orchestratorEnv(s, "dr").STATE_MACHINE_ARN = output(s, "primaryStateMachineArn");
+    },
+  },
+  {
+    name: "primary control table without point-in-time recovery",
+    suite: FAILOVER,
+    test: controlTableTest("primary"),
+    apply: (s) =>
+      set(s, TABLE, "tap-primary-failover-control", { pointInTimeRecovery: { enabled: false } }),
+  },
+  {
+    name: "primary control table made a global table (replica in the DR region)",
+    suite: FAILOVER,
+    test: controlTableTest("primary"),
+    apply: (s) =>
+      set(s, TABLE, "tap-primary-failover-control", {
+        replicas: [{ regionName: output(s, "drRegion"), kmsKeyArn: keyArn(s, "dr") }],
+      }),
+  },
+  {
+    name: "DR control table under the primary region's key",
+    suite: FAILOVER,
+    test: controlTableTest("dr"),
+    apply: (s) =>
+      set(s, TABLE, "tap-dr-failover-control", {
+        serverSideEncryption: { enabled: true, kmsKeyArn: keyArn(s, "primary") },
+      }),
+  },
+  {
+    name: "DR control table with TTL off",
+    suite: FAILOVER,
+    test: controlTableTest("dr"),
+    apply: (s) => set(s, TABLE, "tap-dr-failover-control", { ttl: { enabled: false } }),
+  },
+  {
+    name: "DR control table's TTL on another attribute",
+    suite: FAILOVER,
+    test: controlTableTest("dr"),
+    apply: (s) =>
+      set(s, TABLE, "tap-dr-failover-control", {
+        ttl: { attributeName: "ttl", enabled: true },
+      }),
+  },
+  {
+    name: "DR workflow's Promote task invokes the primary region's orchestrator",
+    suite: FAILOVER,
+    test: workflowTest("dr"),
+    apply: (s) => {
+      const machine = find(s, STATE_MACHINE, "tap-dr-failover-workflow");
+      const definition = JSON.parse(String(machine.inputs.definition)) as {
+        States: Record<string, { Parameters: { FunctionName: string } }>;
+      };
+      const promote = definition.States.Promote.Parameters;
+      promote.FunctionName = promote.FunctionName.replace(
+        `${output(s, "drRegion")}:`,
+        `${output(s, "primaryRegion")}:`,
+      ).replace(
+        output(s, "drOrchestratorFunctionName"),
+        output(s, "primaryOrchestratorFunctionName"),
+      );
+      machine.inputs.definition = JSON.stringify(definition);
+    },
+  },
+  {
+    name: "primary workflow logging OFF",
+    suite: FAILOVER,
+    test: workflowTest("primary"),
+    apply: (s) =>
+      set(s, STATE_MACHINE, "tap-primary-failover-workflow", {
+        loggingConfiguration: { level: "OFF" },
+      }),
+  },
+  {
+    name: "DR workflow tracing off",
+    suite: FAILOVER,
+    test: workflowTest("dr"),
+    apply: (s) =>
+      set(s, STATE_MACHINE, "tap-dr-failover-workflow", {
+        tracingConfiguration: { enabled: false },
+      }),
+  },
+  {
+    name: "primary prober schedule removed",
+    suite: FAILOVER,
+    test: proberTest("primary"),
+    apply: (s) => {
+      remove(s, RULE, "tap-global-primary-prober-schedule-rule");
+      remove(s, TARGET, "tap-global-primary-prober-schedule-target");
+      remove(s, PERMISSION, "tap-global-primary-prober-schedule-invoke");
+    },
+    fakeTime: true,
+  },
+  {
+    name: "primary prober schedule disabled",
+    suite: FAILOVER,
+    test: proberTest("primary"),
+    apply: (s) => set(s, RULE, "tap-global-primary-prober-schedule-rule", { state: "DISABLED" }),
+    fakeTime: true,
+  },
+  {
+    name: "DR prober probes its own region (schedule input: its own API and region)",
+    suite: FAILOVER,
+    test: proberTest("dr"),
+    apply: (s) =>
+      set(s, TARGET, "tap-global-dr-prober-schedule-target", {
+        input: JSON.stringify({
+          targetUrl: `${output(s, "drApiUrl")}/health`,
+          peerRegion: output(s, "drRegion"),
+        }),
+      }),
+    fakeTime: true,
+  },
+  {
+    name: "DR prober without EventBridge's invoke permission",
+    suite: FAILOVER,
+    test: proberTest("dr"),
+    apply: (s) => remove(s, PERMISSION, "tap-global-dr-prober-schedule-invoke"),
+    fakeTime: true,
+  },
+  {
+    name: "DR API down: the primary prober's probes of it fail",
+    suite: FAILOVER,
+    test: proberTest("primary"),
+    apply: (s) => {
+      s.service.downApiRegions = [output(s, "drRegion")];
+    },
+    fakeTime: true,
+  },
+  {
+    name: "primary prober probing a path the API does not serve",
+    suite: FAILOVER,
+    test: proberTest("primary"),
+    apply: (s) =>
+      set(s, TARGET, "tap-global-primary-prober-schedule-target", {
+        input: JSON.stringify({
+          targetUrl: `${output(s, "drApiUrl")}/healthz`,
+          peerRegion: output(s, "drRegion"),
+        }),
+      }),
+    fakeTime: true,
+  },
+  {
+    name: "primary topic under the AWS-managed key (alias/aws/sns)",
+    suite: MONITORING,
+    test: topicTest("primary"),
+    apply: (s) => set(s, TOPIC, "tap-primary-alerts-topic", { kmsMasterKeyId: "alias/aws/sns" }),
+  },
+  {
+    name: "DR topic unencrypted",
+    suite: MONITORING,
+    test: topicTest("dr"),
+    apply: (s) => {
+      delete find(s, TOPIC, "tap-dr-alerts-topic").inputs.kmsMasterKeyId;
+    },
+  },
+  {
+    name: "DR topic under the primary region's key",
+    suite: MONITORING,
+    test: topicTest("dr"),
+    apply: (s) => set(s, TOPIC, "tap-dr-alerts-topic", { kmsMasterKeyId: keyArn(s, "primary") }),
+  },
+  {
+    name: "DR peer-api-probe alarm without actions",
+    suite: MONITORING,
+    test: alarmsTest("dr"),
+    apply: (s) =>
+      set(s, METRIC_ALARM, "tap-dr-monitoring-alarms-peer-api-probe", { alarmActions: [] }),
+  },
+  {
+    name: "DR orchestrator-errors alarm with actions disabled",
+    suite: MONITORING,
+    test: alarmsTest("dr"),
+    apply: (s) =>
+      set(s, METRIC_ALARM, "tap-dr-monitoring-alarms-orchestrator-errors", {
+        actionsEnabled: false,
+      }),
+  },
+  {
+    name: "DR corroborating alarm without actions",
+    suite: MONITORING,
+    test: alarmsTest("dr"),
+    apply: (s) =>
+      set(s, COMPOSITE_ALARM, "tap-dr-monitoring-alarms-corroborated", { alarmActions: [] }),
+  },
+  {
+    name: "primary db-cpu alarm notifying the DR region's topic",
+    suite: MONITORING,
+    test: alarmsTest("primary"),
+    apply: (s) =>
+      set(s, METRIC_ALARM, "tap-primary-monitoring-alarms-db-cpu", {
+        alarmActions: [output(s, "drAlertTopicArn")],
+      }),
+  },
+  {
+    name: "primary dynamodb-replication-latency alarm missing",
+    suite: MONITORING,
+    test: alarmsTest("primary"),
+    apply: (s) =>
+      remove(s, METRIC_ALARM, "tap-primary-monitoring-alarms-dynamodb-replication-latency"),
   },
 ];

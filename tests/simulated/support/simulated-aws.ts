@@ -19,6 +19,10 @@ import { installRds } from "./services/rds";
 import { installBackup } from "./services/backup";
 import { installDynamoDb } from "./services/dynamodb";
 import { installRoute53 } from "./services/route53";
+import { installLambda } from "./services/lambda";
+import { installCloudWatch } from "./services/cloudwatch";
+import { installSns } from "./services/sns";
+import { installSfn } from "./services/sfn";
 
 export { type ServiceState, type SimulatedStack, correctStack } from "./cloud";
 
@@ -37,6 +41,10 @@ export function installSimulatedAws(current: () => SimulatedStack): () => void {
     installBackup(cloud),
     installDynamoDb(cloud),
     installRoute53(cloud),
+    installLambda(cloud),
+    installCloudWatch(cloud),
+    installSns(cloud),
+    installSfn(cloud),
   ];
   const secrets = mockClient(SecretsManagerClient);
   // DescribeSecretResponse; ReplicationStatus is ReplicationStatusType[].

@@ -1,3 +1,4 @@
+import { regionFindings } from "../../../tools/graph/deployability";
 import { Graph } from "../../support/graph";
 import { runProgram } from "../../support/mock-graph";
 
@@ -61,6 +62,10 @@ describe("component tree", () => {
   it("creates no cloud resource on the ambient (default) provider", () => {
     const ambient = graph.cloudResources.filter((resource) => resource.region === "");
     expect(ambient.map((resource) => `${resource.type} ${resource.name}`)).toEqual([]);
+    // The placement checks `npm run plan` runs (tools/graph/deployability.ts) agree.
+    expect(
+      regionFindings(graph.run, { primaryRegion: "eu-west-1", drRegion: "eu-central-1" }),
+    ).toEqual([]);
     expect(graph.cloudResources.length).toBeGreaterThan(100);
   });
 

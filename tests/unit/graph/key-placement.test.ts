@@ -1,13 +1,7 @@
+import { GraphIndex } from "../../../tools/graph/graph-index";
+import { KeyUse, keyRegionFindings, keyUsesOf } from "../../../tools/graph/deployability";
 import { Graph, regionOfArn } from "../../support/graph";
-import { CapturedResource, runProgram } from "../../support/mock-graph";
-
-interface KeyUse {
-  readonly type: string;
-  readonly resource: string;
-  readonly path: string;
-  readonly keyRegion: string;
-  readonly expectedRegion: string;
-}
+import { runProgram } from "../../support/mock-graph";
 
 /** Every type that takes a customer-managed key today; a new one must be added here. */
 const ENCRYPTED_TYPES = [
@@ -26,53 +20,6 @@ const ENCRYPTED_TYPES = [
   "aws:sqs/queue:Queue",
 ];
 
-const KMS_KEY_ARN = /^arn:aws:kms:([a-z0-9-]+):\d{12}:key\//;
-const S3_BUCKET_ARN = /^arn:aws:s3:::[^/]+$/;
-
-/**
- * Every KMS key ARN anywhere in a resource's inputs, with the region the data it
- * encrypts lives in: the resource's own region, or, inside a replica block, the
- * replica's region (`region`/`regionName`), or, inside an S3 replication
- * destination, the destination bucket's region.
- */
-function keyUses(graph: Graph, resource: CapturedResource): KeyUse[] {
-  const uses: KeyUse[] = [];
-  const walk = (value: unknown, path: string, region: string): void => {
-    if (typeof value === "string") {
-      const match = KMS_KEY_ARN.exec(value);
-      if (match) {
-        uses.push({
-          type: resource.type,
-          resource: resource.name,
-          path,
-          keyRegion: match[1],
-          expectedRegion: region,
-        });
-      }
-      return;
-    }
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => walk(item, `${path}[${index}]`, region));
-      return;
-    }
-    if (typeof value === "object" && value !== null) {
-      const record = value as Record<string, unknown>;
-      let here = region;
-      for (const field of ["regionName", "region"]) {
-        if (typeof record[field] === "string" && path !== "") here = record[field];
-      }
-      if (typeof record.bucket === "string" && S3_BUCKET_ARN.test(record.bucket)) {
-        here = graph.byArn(record.bucket).region;
-      }
-      for (const [key, child] of Object.entries(record)) {
-        walk(child, path === "" ? key : `${path}.${key}`, here);
-      }
-    }
-  };
-  walk(resource.inputs, "", resource.region);
-  return uses;
-}
-
 describe("KMS key placement across the whole graph", () => {
   let graph: Graph;
   let uses: KeyUse[];
@@ -84,7 +31,9 @@ describe("KMS key placement across the whole graph", () => {
         mode: "test",
       }),
     );
-    uses = graph.cloudResources.flatMap((resource) => keyUses(graph, resource));
+    // The walk `npm run plan` runs too (tools/graph/deployability.ts).
+    const index = new GraphIndex(graph.run);
+    uses = graph.cloudResources.flatMap((resource) => keyUsesOf(index, resource));
   });
 
   it("finds the key references of every encrypted store and replica", () => {
@@ -106,6 +55,7 @@ describe("KMS key placement across the whole graph", () => {
   it("encrypts everything, replicas included, with a key in the region where the data lives", () => {
     const misplaced = uses.filter((use) => use.keyRegion !== use.expectedRegion);
     expect(misplaced).toEqual([]);
+    expect(keyRegionFindings(graph.run)).toEqual([]);
   });
 
   it("copies backups to a vault whose key is in the vault's region", () => {

@@ -1,4 +1,5 @@
 import { MAX_ENVIRONMENT_SUFFIX_LENGTH } from "../../../lib/naming";
+import { nameFindings } from "../../../tools/graph/deployability";
 import { AWS_NAME_RULES, TAG_VALUE_MAX } from "../../support/aws-name-limits";
 import { Graph } from "../../support/graph";
 import { runProgram } from "../../support/mock-graph";
@@ -37,16 +38,10 @@ describe("physical names", () => {
   });
 
   it("fits every name within its AWS limit and character set, at the longest suffix", () => {
-    const violations: string[] = [];
-    for (const resource of graph.cloudResources) {
-      for (const rule of AWS_NAME_RULES[resource.type] ?? []) {
-        const name = resource.inputs[rule.field];
-        if (typeof name !== "string" || name.length > rule.max || !rule.pattern.test(name)) {
-          violations.push(`${resource.type} ${rule.field}=${String(name)} (max ${rule.max})`);
-        }
-      }
-    }
-    expect(violations).toEqual([]);
+    // The same check `npm run plan` runs on a stack's own config (tools/graph/deployability.ts).
+    expect(
+      nameFindings(graph.resources, { rules: AWS_NAME_RULES, requireEveryField: true }),
+    ).toEqual([]);
   });
 
   it("puts environmentSuffix in every physical name the stack chooses", () => {

@@ -9,7 +9,19 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { TEST_ACCOUNT_ID } from "../../../support/aws-mocks";
 import type { CapturedResource } from "../../../support/mock-graph";
-import { Cloud, awsError, bool, regionOf } from "../cloud";
+import { Cloud, awsError, awsManagedKey, bool, regionOf } from "../cloud";
+
+/**
+ * The service of an AWS-managed key's alias ("alias/aws/sns", or its alias ARN in `region`),
+ * which exists in every region without being in the graph; undefined for any other KeyId.
+ */
+function awsManagedService(keyId: unknown, region: string): string | undefined {
+  const match = /^(?:arn:aws:kms:([a-z0-9-]+):\d{12}:)?alias\/aws\/([a-z0-9-]+)$/.exec(
+    String(keyId),
+  );
+  if (match === null || (match[1] !== undefined && match[1] !== region)) return undefined;
+  return match[2];
+}
 
 export function installKms(cloud: () => Cloud): () => void {
   const kms = mockClient(KMSClient);
@@ -28,6 +40,24 @@ export function installKms(cloud: () => Cloud): () => void {
   kms.on(DescribeKeyCommand).callsFake(async (input: DescribeKeyCommandInput, getClient) => {
     const region = await regionOf(getClient);
     const c = cloud();
+    const service = awsManagedService(input.KeyId, region);
+    if (service !== undefined) {
+      const arn = awsManagedKey(region, service);
+      return {
+        KeyMetadata: {
+          KeyId: arn.split("/").pop(),
+          Arn: arn,
+          AWSAccountId: TEST_ACCOUNT_ID,
+          Enabled: true,
+          KeyState: "Enabled",
+          KeyManager: "AWS",
+          KeyUsage: "ENCRYPT_DECRYPT",
+          KeySpec: "SYMMETRIC_DEFAULT",
+          MultiRegion: false,
+          Description: `Default key that protects my ${service} data when no other key is defined`,
+        },
+      };
+    }
     const key = keyFor(c, input.KeyId, region);
     return {
       KeyMetadata: {

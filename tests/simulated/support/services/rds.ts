@@ -9,11 +9,13 @@ import {
   RDSClient,
 } from "@aws-sdk/client-rds";
 import { mockClient } from "aws-sdk-client-mock";
+import type { CapturedResource } from "../../../support/mock-graph";
 import { Cloud, awsError, bool, records, regionOf, text } from "../cloud";
+
+const CLUSTER = "aws:rds/cluster:Cluster";
 
 export function installRds(cloud: () => Cloud): () => void {
   const rds = mockClient(RDSClient);
-  const CLUSTER = "aws:rds/cluster:Cluster";
   // DescribeGlobalClustersResult.GlobalClusters: GlobalCluster[]; visible from member regions.
   rds.on(DescribeGlobalClustersCommand).callsFake((input: DescribeGlobalClustersCommandInput) => {
     const c = cloud();
@@ -24,6 +26,8 @@ export function installRds(cloud: () => Cloud): () => void {
     const members = c
       .of(CLUSTER)
       .filter((m) => m.inputs.globalClusterIdentifier === input.GlobalClusterIdentifier);
+    const isWriter = (m: CapturedResource): boolean => c.isGlobalWriter(m);
+    const failoverState = c.stack.service.globalFailoverState;
     return {
       GlobalClusters: [
         {
@@ -32,15 +36,15 @@ export function installRds(cloud: () => Cloud): () => void {
           Engine: text(global.inputs.engine),
           Status: "available",
           StorageEncrypted: bool(global.inputs.storageEncrypted, false),
-          // The writer is the member that was not created as a secondary (no sourceRegion).
+          // The writer is the member that was not created as a secondary (no sourceRegion),
+          // unless the service state says which members claim it (Cloud.isGlobalWriter).
           GlobalClusterMembers: members.map((m) => ({
             DBClusterArn: c.arnOf(m),
-            IsWriter: m.inputs.sourceRegion === undefined,
-            Readers:
-              m.inputs.sourceRegion === undefined
-                ? members.filter((o) => o !== m).map((o) => c.arnOf(o))
-                : [],
+            IsWriter: isWriter(m),
+            Readers: isWriter(m) ? members.filter((o) => o !== m).map((o) => c.arnOf(o)) : [],
           })),
+          // Present only while a failover or switchover is pending or running (FailoverState).
+          ...(failoverState !== undefined ? { FailoverState: failoverState } : {}),
         },
       ],
     };
@@ -82,6 +86,17 @@ export function installRds(cloud: () => Cloud): () => void {
             Port: typeof cluster.inputs.port === "number" ? cluster.inputs.port : 5432,
             DBClusterParameterGroup:
               text(cluster.inputs.dbClusterParameterGroupName) ?? "default.aurora-postgresql16",
+            // DBClusterMember[]: the cluster's instances. Only a global writer's cluster has a
+            // writer instance; every instance of a secondary cluster is a reader.
+            DBClusterMembers: c.instancesOf(cluster).map((instance, i) => ({
+              DBInstanceIdentifier: c.nameOf(instance),
+              IsClusterWriter: i === 0 && c.isGlobalWriter(cluster),
+              DBClusterParameterGroupStatus: "in-sync",
+              PromotionTier:
+                typeof instance.inputs.promotionTier === "number"
+                  ? instance.inputs.promotionTier
+                  : 1,
+            })),
           },
         ],
       };
