@@ -1,28 +1,33 @@
-import { fakeArn, physicalNameOf } from "./aws-mocks";
+import { GraphIndex, isCloudResource, mockIdOf } from "../../tools/graph/graph-index";
 import { CapturedResource, ProgramRun } from "./mock-graph";
 
-/** Queries over a captured program run. Every finder fails loudly when nothing matches. */
+export { isCloudResource };
+
+/**
+ * Queries over a captured program run. Every finder fails loudly when nothing matches. The
+ * lookups themselves are tools/graph/graph-index.ts's, the ones `npm run plan` makes, so the
+ * tests find resources the way the plan does; this only adds the failures and test finders.
+ * It wraps the index rather than extending it: byArn here throws where the index's returns
+ * undefined, so a Graph must not be passed where a GraphIndex is expected (use `index`).
+ */
 export class Graph {
-  private readonly byUrn: Map<string, CapturedResource>;
+  readonly index: GraphIndex;
 
   constructor(readonly run: ProgramRun) {
-    this.byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
+    this.index = new GraphIndex(run);
   }
 
   get resources(): readonly CapturedResource[] {
-    return this.run.resources;
+    return this.index.resources;
   }
 
-  /**
-   * AWS resources: not components, not providers, and not @pulumi/random
-   * values, which are computed by the engine and live in no region.
-   */
+  /** See isCloudResource. */
   get cloudResources(): CapturedResource[] {
-    return this.run.resources.filter(isCloudResource);
+    return this.index.cloudResources;
   }
 
   ofType(type: string): CapturedResource[] {
-    return this.run.resources.filter((resource) => resource.type === type);
+    return this.index.ofType(type);
   }
 
   one(type: string, name: string): CapturedResource {
@@ -36,16 +41,12 @@ export class Graph {
   }
 
   parentOf(resource: CapturedResource): CapturedResource | undefined {
-    return this.byUrn.get(resource.parent);
+    return this.index.parentOf(resource);
   }
 
   /** The resource's ancestors, nearest first. */
   ancestorsOf(resource: CapturedResource): CapturedResource[] {
-    const chain: CapturedResource[] = [];
-    for (let parent = this.parentOf(resource); parent; parent = this.parentOf(parent)) {
-      chain.push(parent);
-    }
-    return chain;
+    return this.index.ancestorsOf(resource);
   }
 
   /** Every resource below the first component of the given type. */
@@ -59,26 +60,18 @@ export class Graph {
     );
   }
 
-  /** Inputs of the resource whose id the mock gave as `${logicalName}-id`. */
+  /** The resource whose mock id (see mockIdOf) this is. */
   byId(id: unknown): CapturedResource {
-    const found = this.run.resources.find((resource) => `${resource.name}-id` === id);
+    const found = this.run.resources.find((resource) => mockIdOf(resource) === id);
     if (!found) {
       throw new Error(`no resource with id ${String(id)}`);
     }
     return found;
   }
 
-  /** The resource whose mock ARN this is (see fakeArn). */
+  /** The resource whose mock ARN this is (see mockArnOf). */
   byArn(arn: unknown): CapturedResource {
-    const found = this.run.resources.find(
-      (resource) =>
-        fakeArn(
-          resource.type,
-          physicalNameOf(resource.type, resource.name, resource.inputs),
-          `${resource.name}-id`,
-          resource.region,
-        ) === arn,
-    );
+    const found = this.index.byArn(arn);
     if (!found) {
       throw new Error(`no resource with ARN ${String(arn)}`);
     }
@@ -86,15 +79,12 @@ export class Graph {
   }
 
   dependsOn(resource: CapturedResource, dependency: CapturedResource): boolean {
-    return resource.dependencies.includes(dependency.urn);
+    return this.index.dependsOn(resource, dependency);
   }
 }
 
 /** The region field of an ARN ("" for global services such as S3 and IAM). */
 export const regionOfArn = (arn: unknown): string => String(arn).split(":")[3] ?? "";
-
-export const isCloudResource = (resource: CapturedResource): boolean =>
-  resource.custom && resource.type.startsWith("aws:");
 
 /** A string input, or a failure naming the resource and field. */
 export function str(resource: CapturedResource, field: string): string {

@@ -2,10 +2,12 @@
  * The program and @pulumi/pulumi must be loaded fresh, after setMocks, for each
  * run; jest.isolateModules and a cleared require cache only work with require(). */
 /**
- * The one graph-capture module: runs the real program (index.ts) under Pulumi mocks with a
- * given config and returns every resource it registered, its stack outputs and its lookups.
- * The unit tests (through tests/support/mock-graph.ts, which adds a cache shared by jest
- * workers), `npm run plan` and the policy pack's offline evaluation all read this capture.
+ * The one graph-capture module: runs a Pulumi program under mocks with a given config and
+ * returns every resource it registered, its stack outputs and its lookups. By default the
+ * program is the real one (index.ts, MAIN_PROGRAM); the unit tests (through
+ * tests/support/mock-graph.ts, which adds a cache shared by jest workers), `npm run plan` and
+ * the policy pack's offline evaluation all read that capture. The bootstrap program's tests
+ * pass their own ProgramSpec (tests/unit/bootstrap/support/run-bootstrap.ts).
  * It runs under jest (each run in jest.isolateModules) and under plain node or tsx (each run
  * after the program's modules are dropped from the require cache).
  */
@@ -65,11 +67,57 @@ export class ProgramFailure extends Error {
 export const PROJECT = "tap-dr";
 export const STACK = "dev";
 
+/** A resource the program registers, as the mock AWS is asked to create it. */
+export interface NewResource {
+  readonly type: string;
+  /** The logical name. */
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+  /** Region of the resource's provider ("" for the ambient one); a provider's own region. */
+  readonly region: string;
+}
+
+/** A lookup (an invoke such as aws.getCallerIdentity) through a provider with a region. */
+export interface Lookup {
+  readonly token: string;
+  readonly region: string;
+  /** The provider's defaultTags, for aws.getDefaultTags. */
+  readonly defaultTags: Record<string, string>;
+}
+
+/**
+ * What AWS answers a program under mocks. The capture has already refused a lookup without a
+ * provider or in an unreachable region, so `lookup` only answers, or throws for a token it
+ * does not mock.
+ */
+export interface MockAws {
+  newResource(resource: NewResource): { id: string; state: Record<string, unknown> };
+  lookup(lookup: Lookup): Record<string, unknown>;
+}
+
+/** A program to capture, and the mock AWS it runs against. */
+export interface ProgramSpec {
+  /** The entry module as require() takes it: an absolute path, without extension. */
+  readonly entry: string;
+  /** The project name (pulumi.getProject()): the namespace of config keys that give none. */
+  readonly project: string;
+  /** The stack name (pulumi.getStack()) unless CaptureOptions.stack names one. */
+  readonly stack: string;
+  /**
+   * The program's own files, and folders ending in path.sep: loaded fresh for each run under
+   * node (under jest every module is, in an isolated registry).
+   */
+  readonly sources: readonly string[];
+  readonly aws: MockAws;
+}
+
 export interface CaptureOptions {
   /** Every lookup in this region fails, as it would during the region's outage. */
   readonly unreachableRegion?: string;
-  /** The stack name the program sees (pulumi.getStack()). @default STACK */
+  /** The stack name the program sees (pulumi.getStack()). @default program.stack */
   readonly stack?: string;
+  /** The program to run. @default MAIN_PROGRAM */
+  readonly program?: ProgramSpec;
 }
 
 /** The project root: index.ts and lib/ are loaded from here. */
@@ -114,27 +162,82 @@ const stringOf = (value: unknown): string => (typeof value === "string" ? value 
  * Config as the engine hands it to a program: keys namespaced by the project unless they
  * carry their own namespace (`aws:profile`), values as text (lists and maps as JSON).
  */
-export function namespacedConfig(config: Record<string, unknown>): Record<string, string> {
+export function namespacedConfig(
+  config: Record<string, unknown>,
+  project: string = PROJECT,
+): Record<string, string> {
   const namespaced: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
-    namespaced[key.includes(":") ? key : `${PROJECT}:${key}`] =
+    namespaced[key.includes(":") ? key : `${project}:${key}`] =
       typeof value === "string" ? value : JSON.stringify(value);
   }
   return namespaced;
 }
 
 /**
+ * The fake AWS of the main program (aws-mocks.ts): ids `${logicalName}-id`, physical names,
+ * ARNs and computed attributes as AWS would form them in the resource's region, and the
+ * lookups index.ts makes.
+ */
+export const MAIN_PROGRAM_AWS: MockAws = {
+  newResource: ({ type, name: logicalName, inputs, region }) => {
+    const id = `${logicalName}-id`;
+    const name = physicalNameOf(type, logicalName, inputs);
+    return {
+      id,
+      state: {
+        ...inputs,
+        name,
+        arn: fakeArn(type, name, id, region),
+        keyId: id,
+        region,
+        ...computedAttributes(type, name, region),
+      },
+    };
+  },
+  lookup: ({ token, region, defaultTags }) => {
+    switch (token) {
+      case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+        const names = availabilityZones(region);
+        return { id: region, names, zoneIds: names.map((_, i) => `${region}-az${i + 1}`) };
+      }
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return {
+          id: TEST_ACCOUNT_ID,
+          accountId: TEST_ACCOUNT_ID,
+          arn: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/ci`,
+          userId: "AIDATEST",
+        };
+      case "aws:index/getPartition:getPartition":
+        return { id: TEST_PARTITION, partition: TEST_PARTITION, dnsSuffix: "amazonaws.com" };
+      case "aws:index/getDefaultTags:getDefaultTags":
+        return { id: region, tags: defaultTags };
+      default:
+        throw new Error(`unmocked lookup ${token} in ${region}`);
+    }
+  },
+};
+
+/** The real program: index.ts and lib/, as project PROJECT, stack STACK. */
+export const MAIN_PROGRAM: ProgramSpec = {
+  entry: path.join(PROJECT_ROOT, "index"),
+  project: PROJECT,
+  stack: STACK,
+  sources: [path.join(PROJECT_ROOT, "index.ts"), path.join(PROJECT_ROOT, "lib") + path.sep],
+  aws: MAIN_PROGRAM_AWS,
+};
+
+/**
  * Loads `load`'s modules fresh. Under jest, in an isolated module registry. Under node,
  * after dropping @pulumi/* and the program's own files from the require cache, so a second
- * run in the same process registers with a new engine and runs index.ts again.
+ * run in the same process registers with a new engine and runs the program again.
  */
-function isolated(load: () => void): void {
+function isolated(ownFiles: readonly string[], load: () => void): void {
   if (typeof jest !== "undefined" && typeof jest.isolateModules === "function") {
     jest.isolateModules(load);
     return;
   }
   const pulumiPackages = `${path.sep}node_modules${path.sep}@pulumi${path.sep}`;
-  const ownFiles = [path.join(PROJECT_ROOT, "index.ts"), path.join(PROJECT_ROOT, "lib") + path.sep];
   for (const file of Object.keys(require.cache)) {
     if (file.includes(pulumiPackages) || ownFiles.some((own) => file.startsWith(own))) {
       delete require.cache[file];
@@ -144,10 +247,11 @@ function isolated(load: () => void): void {
 }
 
 /**
- * Runs the real program (index.ts) under pulumi mocks with the given config (keys without
- * the project namespace, or namespaced ones such as `aws:profile`) and returns every
- * registered resource, the resolved stack outputs and the lookups. Lookups are answered per
- * region; any other lookup fails the run. A program error is thrown as a ProgramFailure
+ * Runs the program (the real one, index.ts, unless `options.program` names another) under
+ * pulumi mocks with the given config (keys without the project namespace, or namespaced ones
+ * such as `aws:profile`) and returns every registered resource, the resolved stack outputs
+ * and the lookups. Lookups are answered per region by the program's MockAws; one without a
+ * provider (the ambient region) fails the run. A program error is thrown as a ProgramFailure
  * holding what was registered before it.
  *
  * Pulumi keeps `new Error().stack` on every promise it makes and parses one stack per
@@ -174,7 +278,7 @@ async function captureWithMocks(
   config: Record<string, unknown>,
   options: CaptureOptions,
 ): Promise<ProgramRun> {
-  const { unreachableRegion } = options;
+  const { unreachableRegion, program = MAIN_PROGRAM } = options;
   const resources: CapturedResource[] = [];
   const lookups: { token: string; region: string }[] = [];
   const providerRegions = new Map<string, string>();
@@ -192,10 +296,10 @@ async function captureWithMocks(
   // Pulumi keeps its run state on the global; start each run fresh.
   delete (globalThis as { globalStore?: unknown }).globalStore;
 
-  isolated(() => {
+  isolated(program.sources, () => {
     pulumi = require("@pulumi/pulumi") as Pulumi;
     const runtime = pulumi.runtime;
-    runtime.setAllConfig(namespacedConfig(config));
+    runtime.setAllConfig(namespacedConfig(config, program.project));
     void runtime.setMocks(
       {
         newResource: (args) => {
@@ -204,19 +308,7 @@ async function captureWithMocks(
             args.type === "pulumi:providers:aws"
               ? stringOf(inputs.region)
               : regionOfProviderRef(args.provider);
-          const id = `${args.name}-id`;
-          const name = physicalNameOf(args.type, args.name, inputs);
-          return {
-            id,
-            state: {
-              ...inputs,
-              name,
-              arn: fakeArn(args.type, name, id, region),
-              keyId: id,
-              region,
-              ...computedAttributes(args.type, name, region),
-            },
-          };
+          return program.aws.newResource({ type: args.type, name: args.name, inputs, region });
         },
         call: (args) => {
           const region = regionOfProviderRef(args.provider);
@@ -229,31 +321,16 @@ async function captureWithMocks(
               `lookup ${args.token} failed: ${region} is unreachable (simulated outage)`,
             );
           }
-          switch (args.token) {
-            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-              const names = availabilityZones(region);
-              return { id: region, names, zoneIds: names.map((_, i) => `${region}-az${i + 1}`) };
-            }
-            case "aws:index/getCallerIdentity:getCallerIdentity":
-              return {
-                id: TEST_ACCOUNT_ID,
-                accountId: TEST_ACCOUNT_ID,
-                arn: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/ci`,
-                userId: "AIDATEST",
-              };
-            case "aws:index/getPartition:getPartition":
-              return { id: TEST_PARTITION, partition: TEST_PARTITION, dnsSuffix: "amazonaws.com" };
-            case "aws:index/getDefaultTags:getDefaultTags": {
-              const urn = args.provider === undefined ? undefined : providerUrnOf(args.provider);
-              return { id: region, tags: (urn && providerTags.get(urn)) || {} };
-            }
-            default:
-              throw new Error(`unmocked lookup ${args.token} in ${region}`);
-          }
+          const urn = args.provider === undefined ? undefined : providerUrnOf(args.provider);
+          return program.aws.lookup({
+            token: args.token,
+            region,
+            defaultTags: (urn && providerTags.get(urn)) || {},
+          });
         },
       },
-      PROJECT,
-      options.stack ?? STACK,
+      program.project,
+      options.stack ?? program.stack,
       false,
     );
 
@@ -291,7 +368,7 @@ async function captureWithMocks(
     };
 
     try {
-      programModule = require("../../index") as Record<string, unknown>;
+      programModule = require(program.entry) as Record<string, unknown>;
     } catch (error) {
       programError = error;
     }

@@ -7,7 +7,10 @@
 import { computedAttributes, fakeArn, physicalNameOf } from "./aws-mocks";
 import type { CapturedResource, ProgramRun } from "./capture";
 
-/** AWS resources: not components, not providers, and not @pulumi/random values. */
+/**
+ * AWS resources: not components, not providers, and not @pulumi/random values, which are
+ * computed by the engine and live in no region.
+ */
 export const isCloudResource = (resource: CapturedResource): boolean =>
   resource.custom && resource.type.startsWith("aws:");
 
@@ -58,9 +61,13 @@ export class GraphIndex {
   /** The resource a mock ARN belongs to (see fakeArn), if any. */
   byArn(arn: unknown): CapturedResource | undefined {
     if (this.arnMap === undefined) {
-      this.arnMap = new Map(
-        this.run.resources.map((resource) => [mockArnOf(resource), resource] as const),
-      );
+      this.arnMap = new Map();
+      for (const resource of this.run.resources) {
+        // Autonamed resources of one service can share a default-form mock ARN (a subnet and
+        // its route table association, both named after the tier): the first registered wins.
+        const arn = mockArnOf(resource);
+        if (!this.arnMap.has(arn)) this.arnMap.set(arn, resource);
+      }
     }
     return typeof arn === "string" ? this.arnMap.get(arn) : undefined;
   }

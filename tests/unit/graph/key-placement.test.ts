@@ -1,4 +1,3 @@
-import { GraphIndex } from "../../../tools/graph/graph-index";
 import { KeyUse, keyRegionFindings, keyUsesOf } from "../../../tools/graph/deployability";
 import { Graph, regionOfArn } from "../../support/graph";
 import { runProgram } from "../../support/mock-graph";
@@ -31,9 +30,8 @@ describe("KMS key placement across the whole graph", () => {
         mode: "test",
       }),
     );
-    // The walk `npm run plan` runs too (tools/graph/deployability.ts).
-    const index = new GraphIndex(graph.run);
-    uses = graph.cloudResources.flatMap((resource) => keyUsesOf(index, resource));
+    // The walk `npm run plan` runs too (tools/graph/deployability.ts), over the same index.
+    uses = graph.cloudResources.flatMap((resource) => keyUsesOf(graph.index, resource));
   });
 
   it("finds the key references of every encrypted store and replica", () => {
