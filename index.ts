@@ -50,6 +50,7 @@ export const drDatabaseSecretArn = stack.global.drDatabaseSecretArn;
 export const transactionTableName = stack.global.tableName;
 export const transactionTableReplicaRegions = stack.global.tableReplicaRegions;
 export const backupPlanId = stack.global.backupPlanId;
+export const drBackupPlanId = stack.global.drBackupPlanId;
 
 export const primaryClusterArn = stack.primary.data.database.clusterArn;
 export const primaryClusterEndpoint = stack.primary.data.database.endpoint;

@@ -356,6 +356,7 @@ export function loadConfig(
     drDbInstances: config.get("drDbInstances"),
     dbRpoSeconds: config.get("dbRpoSeconds"),
     dbBackupRetentionDays: config.get("dbBackupRetentionDays"),
+    dbSecretRotationDays: config.get("dbSecretRotationDays"),
     backupDailyRetentionDays: config.get("backupDailyRetentionDays"),
     backupHourlyRetentionDays: config.get("backupHourlyRetentionDays"),
     appTier: config.get("appTier"),

@@ -14,7 +14,7 @@ import { BackupPlan } from "./global/backup-plan";
 import { BucketReplication, replicatedPurposes } from "./global/bucket-replication";
 import { DnsFailover } from "./dns/dns-failover";
 import { FailoverBudget, failoverBudget } from "./dns/failover-budget";
-import { DatabaseSecret } from "./global/database-secret";
+import { DatabaseSecret, SecretRotationTarget } from "./global/database-secret";
 import { TransactionStateTable } from "./global/transaction-state-table";
 import { modeSettings } from "./modes";
 import { CrossRegionPeering } from "./network/vpc-peering";
@@ -91,6 +91,8 @@ export interface PrimaryEndpoint extends RegionEndpoint {
   readonly masterCredentials: MasterCredentials;
   /** The global writer endpoint: the host stored in the secret. */
   readonly globalWriterEndpoint: pulumi.Input<string>;
+  /** The master secret's rotation function and schedule. */
+  readonly secretRotation: SecretRotationTarget;
 }
 
 export interface GlobalResourcesArgs {
@@ -195,8 +197,8 @@ function bucketOf(
 /**
  * Everything that spans both regions and so can only be built once both exist:
  * the VPC peering, the replicated database secret and the DynamoDB global table
- * (their replicas need the DR key), S3 replication both ways, and the backup
- * plan that copies to the DR vault; and, with a domain, Route 53 health checks and the
+ * (their replicas need the DR key), S3 replication both ways, and a backup
+ * plan in each region that copies to the other region's vault; and, with a domain, Route 53 health checks and the
  * failover (or weighted) records of api.<domain>.
  * Data flows Primary -> DR -> Global, so nothing here is passed back to a region.
  */
@@ -206,7 +208,10 @@ export class GlobalResources extends pulumi.ComponentResource {
   public readonly drDatabaseSecretArn: pulumi.Output<string>;
   public readonly tableName: pulumi.Output<string>;
   public readonly tableReplicaRegions: pulumi.Output<string[]>;
+  /** The primary region's backup plan (copies to the DR vault). */
   public readonly backupPlanId: pulumi.Output<string>;
+  /** The DR region's backup plan (copies to the primary vault). */
+  public readonly drBackupPlanId: pulumi.Output<string>;
   /** Each region's own API URL; they exist with or without a domain. */
   public readonly primaryApiUrl: pulumi.Output<string>;
   public readonly drApiUrl: pulumi.Output<string>;
@@ -302,6 +307,7 @@ export class GlobalResources extends pulumi.ComponentResource {
         host: primary.globalWriterEndpoint,
         recoveryWindowInDays: settings.secretRecoveryWindowDays,
         protect: settings.protectData,
+        rotation: primary.secretRotation,
       },
       { parent: this, providers: { aws: primaryProvider } },
     );
@@ -344,20 +350,37 @@ export class GlobalResources extends pulumi.ComponentResource {
       );
     }
 
-    const backupPlan = new BackupPlan(
-      `${name}-backup`,
+    // One plan per region, each selecting that region's cluster and table replica and copying
+    // to the other region's vault: the writer is backed up wherever it is after a failover, and
+    // its copies land where failback needs them. "-backup" keeps the primary plan's URNs.
+    const drTableArn = pulumi.interpolate`arn:${partition}:dynamodb:${dr.region}:${accountId}:table/${table.tableName}`;
+    const backupPlans = [
       {
-        environmentSuffix: args.environmentSuffix,
-        primaryRegion: primary.region,
-        backup: args.backup,
-        vaultName: primary.backupVaultName,
-        drVaultArn: dr.backupVaultArn,
-        resourceArns: [primary.clusterArn, table.tableArn],
-        accountId,
-        partition,
+        label: "backup",
+        from: primary,
+        to: dr,
+        tableArn: table.tableArn,
+        provider: primaryProvider,
       },
-      { parent: this, providers: { aws: primaryProvider } },
+      { label: "dr-backup", from: dr, to: primary, tableArn: drTableArn, provider: drProvider },
+    ].map(
+      ({ label, from, to, tableArn, provider }) =>
+        new BackupPlan(
+          `${name}-${label}`,
+          {
+            environmentSuffix: args.environmentSuffix,
+            region: from.region,
+            backup: args.backup,
+            vaultName: from.backupVaultName,
+            copyVaultArn: to.backupVaultArn,
+            resourceArns: [from.clusterArn, tableArn],
+            accountId,
+            partition,
+          },
+          { parent: this, providers: { aws: provider } },
+        ),
     );
+    const [backupPlan, drBackupPlan] = backupPlans;
 
     const dns = dnsWiring && this.buildDnsFailover(name, args, dnsWiring, primaryProvider);
 
@@ -433,6 +456,7 @@ export class GlobalResources extends pulumi.ComponentResource {
     this.tableName = table.tableName;
     this.tableReplicaRegions = table.replicaRegions;
     this.backupPlanId = backupPlan.planId;
+    this.drBackupPlanId = drBackupPlan.planId;
     this.primaryApiUrl = pulumi.output(primary.api.apiUrl);
     this.drApiUrl = pulumi.output(dr.api.apiUrl);
     this.hostedZoneId = dnsWiring && pulumi.output(dnsWiring.zoneId);
@@ -453,6 +477,7 @@ export class GlobalResources extends pulumi.ComponentResource {
       tableName: this.tableName,
       tableReplicaRegions: this.tableReplicaRegions,
       backupPlanId: this.backupPlanId,
+      drBackupPlanId: this.drBackupPlanId,
       primaryApiUrl: this.primaryApiUrl,
       drApiUrl: this.drApiUrl,
       hostedZoneId: this.hostedZoneId,

@@ -150,11 +150,19 @@ export function rdsClusterLogGroupPrefix(scope: NameScope): string {
 }
 
 /**
+ * Secrets Manager: "Do not end your secret name with a hyphen followed by six characters":
+ * a partial ARN lookup takes such an ending for the random suffix Secrets Manager appends.
+ */
+export const SECRET_NAME_FORBIDDEN_ENDING = /-.{6}$/;
+
+/**
  * The master secret's name. Deterministic, because the secret is created in GlobalResources,
  * after the regions whose functions read it; its DR replica carries the same name. No region code.
+ * The suffix sits in the middle, so the name always ends "-credentials" (11 characters after
+ * the last hyphen), never a hyphen and six characters (SECRET_NAME_FORBIDDEN_ENDING).
  */
 export function databaseSecretName(environmentSuffix: string): string {
-  return physicalName("secret", "db-master", { environmentSuffix });
+  return physicalName("secret", "db-master-credentials", { environmentSuffix });
 }
 
 /** The DynamoDB global table's name, the same in every replica region (so no region code). */

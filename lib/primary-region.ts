@@ -6,6 +6,8 @@ import { RegionalDataTier } from "./data/regional-data-tier";
 import { FailoverAutomation } from "./failover/failover-automation";
 import { RegionalMonitoring } from "./monitoring/regional-monitoring";
 import { MasterCredentials } from "./data/aurora-cluster";
+import { ROTATION_TIMEOUT_SECONDS, SecretRotationFunction } from "./data/secret-rotation";
+import { planSubnets } from "./network/subnet-layout";
 import { RegionalDeployment, RegionalDeploymentArgs } from "./region/regional-deployment";
 
 /** Args of the primary (writer) region. */
@@ -28,6 +30,16 @@ export class PrimaryRegion extends RegionalDeployment {
   public readonly globalWriterEndpoint: pulumi.Output<string>;
   /** For the replicated secret in GlobalResources. */
   public readonly masterCredentials: MasterCredentials;
+  /**
+   * The master secret's rotation function, in this region's VPC; GlobalResources schedules it
+   * once the secret exists. It stays here after a failover (see README, "Master secret rotation").
+   */
+  public readonly secretRotation: SecretRotationFunction;
+  /**
+   * The rotation function's ARN, resolved only once the writer instance exists: setting the
+   * schedule starts the first rotation at once, and it needs a writer to change the password.
+   */
+  public readonly secretRotationFunctionArn: pulumi.Output<string>;
   /**
    * The API's public zone (created here or adopted), undefined without a domain. Like the
    * global cluster, it is a global resource the primary creates and the DR region receives.
@@ -61,11 +73,39 @@ export class PrimaryRegion extends RegionalDeployment {
       // DR cluster has no healthy secondary, and an RPO there would block every commit.
       rpoSeconds: args.database.rpoSeconds,
     });
-    const writer = this.data.database.instances[0];
+    // primaryInstances is at least 1 (config), so the primary always has its writer.
+    const writer = this.data.database.writer;
+    if (writer === undefined) {
+      throw new Error("PrimaryRegion: the primary cluster has no writer instance");
+    }
     this.globalClusterIdentifier = pulumi
       .all([globalDatabase.globalClusterIdentifier, writer.id])
       .apply(([identifier]) => identifier);
     this.globalWriterEndpoint = globalDatabase.writerEndpoint;
+    const natGateways = args.natGateways ?? "none";
+    this.secretRotation = new SecretRotationFunction(
+      `${name}-db-rotation`,
+      {
+        region: args.region,
+        environmentSuffix: args.environmentSuffix,
+        vpcId: this.vpcId,
+        privateSubnetIds: this.privateSubnetIds,
+        databaseSubnetCidrs: planSubnets(args.vpcCidr, args.azCount ?? 3)
+          .filter((subnet) => subnet.tier === "isolated")
+          .map((subnet) => subnet.cidr),
+        awsApiAccess: natGateways === "none" ? "interface-endpoints" : "nat",
+        interfaceEndpointSecurityGroupId: this.interfaceEndpointSecurityGroupId,
+        kmsKeyArn: this.kmsKeyArn,
+        logRetentionDays: this.settings.appLogRetentionDays,
+        retainLogsOnDelete: this.settings.retainDataOnDelete,
+        accountId: this.accountId,
+        partition: this.partition,
+      },
+      this.childOptions,
+    );
+    this.secretRotationFunctionArn = pulumi
+      .all([this.secretRotation.functionArn, writer.id])
+      .apply(([arn]) => arn);
     const domainName = args.dns.domainName;
     this.hostedZone =
       domainName === undefined
@@ -88,7 +128,14 @@ export class PrimaryRegion extends RegionalDeployment {
       this.globalClusterIdentifier,
       args.database.primaryInstances,
     );
-    this.monitoring = this.buildMonitoring(this.data, this.app, this.failover);
+    // A failing rotation alarms like any other function of the region.
+    this.monitoring = this.buildMonitoring(this.data, this.app, this.failover, [
+      {
+        key: "db-rotation",
+        functionName: this.secretRotation.functionName,
+        timeoutSeconds: ROTATION_TIMEOUT_SECONDS,
+      },
+    ]);
 
     this.registerOutputs({
       ...this.regionalOutputs(this.data, this.app, this.failover),

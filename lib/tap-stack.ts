@@ -103,6 +103,11 @@ export class TapStack extends pulumi.ComponentResource {
           ...endpointOf(this.primary),
           masterCredentials: this.primary.masterCredentials,
           globalWriterEndpoint: this.primary.globalWriterEndpoint,
+          secretRotation: {
+            functionName: this.primary.secretRotation.functionName,
+            functionArn: this.primary.secretRotationFunctionArn,
+            automaticallyAfterDays: args.database.secretRotationDays,
+          },
         },
         dr: endpointOf(this.dr),
         dns: args.dns,

@@ -76,6 +76,13 @@ export const BUILT_IN_WAIVERS: readonly BuiltInWaiver[] = [
       "Session Manager's ssmmessages channel actions and ssm:UpdateInstanceInformation have no resource to scope to; the statement is pinned to the region (aws:RequestedRegion)",
   },
   {
+    rule: "TAP-IAM-3",
+    resource: "tap-primary-db-rotation-data-plane",
+    messageContains: sid("GenerateRandomPassword"),
+    reason:
+      "secretsmanager:GetRandomPassword has no resource types (Service Authorization Reference, AWS Secrets Manager); it only generates a string and reads no secret",
+  },
+  {
     rule: "TAP-ALB-5",
     resource: "tap-*-app-lb-http",
     modes: ["test"],
@@ -87,6 +94,12 @@ export const BUILT_IN_WAIVERS: readonly BuiltInWaiver[] = [
     resource: "tap-*-app-api",
     reason:
       "the load balancer invokes the API synchronously and returns every error to the caller; there is no asynchronous invocation to dead-letter",
+  },
+  {
+    rule: "TAP-LMB-5",
+    resource: "tap-primary-db-rotation-fn",
+    reason:
+      "Secrets Manager drives the rotation step by step and records a failed rotation itself (the RotationFailed event, a pending version left in place); the function's Errors alarm reports it, and a dead-letter record would hold nothing to replay",
   },
   {
     rule: "TAP-LMB-5",

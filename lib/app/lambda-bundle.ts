@@ -13,6 +13,7 @@ export const HANDLER_ENTRIES = {
   ec2Server: "lambda/ec2-server/index.ts",
   orchestrator: "lambda/failover-orchestrator/index.ts",
   prober: "lambda/health-prober/index.ts",
+  secretRotation: "lambda/secret-rotation/index.ts",
 } as const;
 
 /** Where the AWS SDK v3 comes from at run time. */

@@ -102,6 +102,11 @@ export class AuroraCluster extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
   /** Instance 0 is the writer in the primary; the secondary's instances are readers until promotion. */
   public readonly instances: aws.rds.ClusterInstance[];
+  /**
+   * Instance 0, created before the others: the writer in the primary cluster (RDS makes the
+   * first instance that becomes available the writer), undefined in a headless cluster.
+   */
+  public readonly writer: aws.rds.ClusterInstance | undefined;
 
   constructor(name: string, args: AuroraClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:data:AuroraCluster", name, {}, opts);
@@ -242,9 +247,13 @@ export class AuroraCluster extends pulumi.ComponentResource {
       },
     );
 
-    this.instances = Array.from({ length: args.instanceCount }, (_, index) => {
+    // RDS makes the first instance that becomes available the writer, so instance 0 is created
+    // alone and the others wait for it: the writer is instance 0, not whichever won a race.
+    const instances: aws.rds.ClusterInstance[] = [];
+    for (let index = 0; index < args.instanceCount; index++) {
       const instanceIdentifier = physicalName("rdsIdentifier", `db-${index + 1}`, scope);
-      return new aws.rds.ClusterInstance(
+      const first = instances[0];
+      const instance = new aws.rds.ClusterInstance(
         `${name}-instance-${index + 1}`,
         {
           identifier: instanceIdentifier,
@@ -271,12 +280,15 @@ export class AuroraCluster extends pulumi.ComponentResource {
         // RDS rejects a monitoring role that does not yet carry its policy.
         {
           parent: this,
-          dependsOn: monitoring.attachments,
+          dependsOn: [...monitoring.attachments, ...(first === undefined ? [] : [first])],
           ignoreChanges: ["engineVersion"],
           protect: args.protect,
         },
       );
-    });
+      instances.push(instance);
+    }
+    this.instances = instances;
+    this.writer = instances[0];
 
     this.clusterIdentifier = cluster.clusterIdentifier;
     this.clusterArn = cluster.arn;

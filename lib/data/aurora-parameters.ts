@@ -9,6 +9,18 @@ export interface DbParameter {
 /** Statements slower than this are logged with their duration. */
 export const SLOW_STATEMENT_MS = 1000;
 
+/**
+ * The slow-statement threshold, in both groups: the cluster group applies it to every
+ * instance, including a reader added later or the DR cluster's instances after a failover;
+ * the instance group repeats it, and an instance-level value overrides the cluster's, so both
+ * carry the same value.
+ */
+const SLOW_STATEMENT_LOGGING: DbParameter = {
+  name: "log_min_duration_statement",
+  value: String(SLOW_STATEMENT_MS),
+  applyMethod: "immediate",
+};
+
 export interface ClusterParameterOptions {
   /** rds.global_db_rpo in seconds; undefined leaves managed RPO off. */
   readonly rpoSeconds?: number;
@@ -26,6 +38,7 @@ export function clusterParameters(options: ClusterParameterOptions): DbParameter
     { name: "log_statement", value: "ddl", applyMethod: "immediate" },
     { name: "log_connections", value: "1", applyMethod: "immediate" },
     { name: "log_disconnections", value: "1", applyMethod: "immediate" },
+    SLOW_STATEMENT_LOGGING,
   ];
   if (options.rpoSeconds !== undefined) {
     // The writer blocks commits when no secondary is within this many seconds.
@@ -38,13 +51,7 @@ export function clusterParameters(options: ClusterParameterOptions): DbParameter
   return parameters;
 }
 
-/** Instance-level parameters: slow-statement logging per instance. */
+/** Instance-level parameters: slow-statement logging, the same value as the cluster group's. */
 export function instanceParameters(): DbParameter[] {
-  return [
-    {
-      name: "log_min_duration_statement",
-      value: String(SLOW_STATEMENT_MS),
-      applyMethod: "immediate",
-    },
-  ];
+  return [SLOW_STATEMENT_LOGGING];
 }

@@ -24,6 +24,8 @@ export interface DatabaseConfig {
   readonly rpoSeconds: number | undefined;
   /** Aurora automated backup (PITR) retention in days. */
   readonly backupRetentionDays: number;
+  /** Days between rotations of the master secret (Secrets Manager automaticallyAfterDays). */
+  readonly secretRotationDays: number;
 }
 
 export interface BackupConfig {
@@ -42,6 +44,7 @@ export interface RawDataTierConfig {
   readonly drDbInstances?: string;
   readonly dbRpoSeconds?: string;
   readonly dbBackupRetentionDays?: string;
+  readonly dbSecretRotationDays?: string;
   readonly backupDailyRetentionDays?: string;
   readonly backupHourlyRetentionDays?: string;
 }
@@ -55,6 +58,7 @@ export const DATA_TIER_DEFAULTS = {
   drDbInstances: 1,
   dbRpoSeconds: 0,
   dbBackupRetentionDays: 7,
+  dbSecretRotationDays: 30,
   backupDailyRetentionDays: 35,
   backupHourlyRetentionDays: 0,
 } as const;
@@ -78,6 +82,11 @@ export const MIN_RPO_SECONDS = 20;
 export const MAX_RPO_SECONDS = 2_147_483_647;
 /** Aurora BackupRetentionPeriod bounds. */
 export const MAX_DB_BACKUP_RETENTION_DAYS = 35;
+/**
+ * Master secret rotation interval. Secrets Manager's RotationRules.AutomaticallyAfterDays takes
+ * 1 to 1000; this stack holds it to at most 90 days (issue #10).
+ */
+export const MAX_SECRET_ROTATION_DAYS = 90;
 /** Hourly backups are for short-term recovery; longer copies come from the daily rule. */
 export const MAX_HOURLY_RETENTION_DAYS = 35;
 /** Ten years: the longest retention this stack offers for daily recovery points. */
@@ -173,6 +182,15 @@ export function parseDataTierConfig(
       " (Aurora's automated backup limit)",
       problems,
     ) ?? d.dbBackupRetentionDays;
+  const secretRotationDays =
+    wholeNumber(
+      "dbSecretRotationDays",
+      raw.dbSecretRotationDays ?? String(d.dbSecretRotationDays),
+      1,
+      MAX_SECRET_ROTATION_DAYS,
+      " (days between rotations of the master secret)",
+      problems,
+    ) ?? d.dbSecretRotationDays;
   const dailyRetentionDays =
     wholeNumber(
       "backupDailyRetentionDays",
@@ -202,6 +220,7 @@ export function parseDataTierConfig(
       drInstances,
       rpoSeconds,
       backupRetentionDays,
+      secretRotationDays,
     },
     backup: { dailyRetentionDays, hourlyRetentionDays },
   };

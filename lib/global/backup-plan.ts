@@ -17,18 +17,21 @@ export const BACKUP_COMPLETION_WINDOW_MINUTES = 360;
 /** Hourly jobs must finish before the next one is due plus a start window. */
 export const HOURLY_COMPLETION_WINDOW_MINUTES = 120;
 
+/** The daily rule: it backs up into the region's vault and copies to the other region's. */
+export const DAILY_RULE_NAME = "daily-with-cross-region-copy";
+
 export interface BackupPlanArgs {
   /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
-  /** The primary region. */
-  readonly primaryRegion: string;
+  /** The plan's region: its provider's, and the region of its vault and of what it selects. */
+  readonly region: string;
   /** Retention of daily and hourly recovery points. */
   readonly backup: BackupConfig;
-  /** The primary region's vault, where the rules write. */
+  /** This region's vault, where the rules write. */
   readonly vaultName: pulumi.Input<string>;
-  /** The DR region's vault: daily recovery points are copied there. */
-  readonly drVaultArn: pulumi.Input<string>;
-  /** What the plan protects: the primary Aurora cluster and the DynamoDB table. */
+  /** The other region's vault: daily recovery points are copied there (under its key). */
+  readonly copyVaultArn: pulumi.Input<string>;
+  /** What the plan protects: this region's Aurora cluster and DynamoDB table replica. */
   readonly resourceArns: pulumi.Input<string>[];
   /** The deploying account, from a lookup through this region's provider. */
   readonly accountId: pulumi.Input<string>;
@@ -37,10 +40,12 @@ export interface BackupPlanArgs {
 }
 
 /**
- * AWS Backup in the primary region (give it that region's provider through
- * `providers: { aws }`): daily recovery points copied to the DR
- * vault (under the DR key), and optional hourly ones kept locally. It lives in
- * GlobalResources because it needs the DR vault and the global table.
+ * AWS Backup in one region (give it that region's provider through `providers: { aws }`):
+ * daily recovery points of the region's own cluster and table replica, copied to the other
+ * region's vault (under that region's key), and optional hourly ones kept locally. Each region
+ * has one, so whichever region writes after a failover is backed up and copies back for
+ * failback. It lives in GlobalResources because it needs the other region's vault and the
+ * global table.
  */
 export class BackupPlan extends pulumi.ComponentResource {
   public readonly planId: pulumi.Output<string>;
@@ -48,7 +53,7 @@ export class BackupPlan extends pulumi.ComponentResource {
   constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:global:BackupPlan", name, {}, opts);
     const child = { parent: this };
-    const scope = { environmentSuffix: args.environmentSuffix, region: args.primaryRegion };
+    const scope = { environmentSuffix: args.environmentSuffix, region: args.region };
     const { dailyRetentionDays, hourlyRetentionDays } = args.backup;
 
     const { role, attachments } = createServiceRole(
@@ -73,7 +78,7 @@ export class BackupPlan extends pulumi.ComponentResource {
         name: physicalName("backupVault", "plan", scope),
         rules: [
           {
-            ruleName: "daily-with-dr-copy",
+            ruleName: DAILY_RULE_NAME,
             targetVaultName: args.vaultName,
             schedule: DAILY_BACKUP_SCHEDULE,
             startWindow: BACKUP_START_WINDOW_MINUTES,
@@ -81,7 +86,7 @@ export class BackupPlan extends pulumi.ComponentResource {
             lifecycle: { deleteAfter: dailyRetentionDays },
             copyActions: [
               {
-                destinationVaultArn: args.drVaultArn,
+                destinationVaultArn: args.copyVaultArn,
                 lifecycle: { deleteAfter: dailyRetentionDays },
               },
             ],

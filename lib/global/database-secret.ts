@@ -4,6 +4,15 @@ import { databaseSecretName } from "../naming";
 import { MasterCredentials } from "../data/aurora-cluster";
 import { AURORA_PORT, DATABASE_NAME } from "../data/aurora-engine";
 
+/** The rotation function and schedule of the master secret. */
+export interface SecretRotationTarget {
+  /** The single-user rotation function in the primary region (SecretRotationFunction). */
+  readonly functionName: pulumi.Input<string>;
+  readonly functionArn: pulumi.Input<string>;
+  /** Days between rotations (dbSecretRotationDays, 1-90). */
+  readonly automaticallyAfterDays: number;
+}
+
 export interface DatabaseSecretArgs {
   /** Stack suffix in every physical name. */
   readonly environmentSuffix: string;
@@ -23,6 +32,8 @@ export interface DatabaseSecretArgs {
   readonly recoveryWindowInDays: number;
   /** Pulumi `protect` on the secret and so its replica (production): destroy refuses before it starts. */
   readonly protect: boolean;
+  /** Rotation of the master password. */
+  readonly rotation: SecretRotationTarget;
 }
 
 /**
@@ -49,7 +60,7 @@ export class DatabaseSecret extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect },
     );
-    new aws.secretsmanager.SecretVersion(
+    const initialValue = new aws.secretsmanager.SecretVersion(
       `${name}-value`,
       {
         secretId: secret.id,
@@ -64,7 +75,34 @@ export class DatabaseSecret extends pulumi.ComponentResource {
           }),
         ),
       },
+      // After the first rotation the value belongs to rotation. Rotation moves AWSCURRENT to
+      // each new version, and a changed secretString would replace this version: either would
+      // put the original password back as AWSCURRENT while the database has another. A change
+      // of host or port goes through a rotation instead (PutSecretValue with the new value).
+      { parent: this, ignoreChanges: ["versionStages", "secretString"] },
+    );
+
+    // Secrets Manager invokes the function for this secret only, from this account.
+    const invoke = new aws.lambda.Permission(
+      `${name}-rotation-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: args.rotation.functionName,
+        principal: "secretsmanager.amazonaws.com",
+        sourceArn: secret.arn,
+        sourceAccount: secret.arn.apply((arn) => arn.split(":")[4]),
+      },
       { parent: this },
+    );
+    new aws.secretsmanager.SecretRotation(
+      `${name}-rotation`,
+      {
+        secretId: secret.id,
+        rotationLambdaArn: args.rotation.functionArn,
+        rotationRules: { automaticallyAfterDays: args.rotation.automaticallyAfterDays },
+      },
+      // The first rotation starts at once: the value and the permission must exist by then.
+      { parent: this, dependsOn: [initialValue, invoke] },
     );
     this.secretArn = secret.arn;
     this.replicaSecretArn = secret.arn.apply((arn) =>

@@ -34,6 +34,9 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         name: logGroupName(`vpc-flow-logs`, scope),
         kmsKeyId: args.kmsKeyArn,
         retentionInDays: args.retentionInDays ?? 365,
+        // Explicit default. The class is fixed at creation; INFREQUENT_ACCESS drops metric
+        // filters and subscriptions (pulumi-aws cloudwatch.LogGroup logGroupClass).
+        logGroupClass: "STANDARD",
       },
       { parent: this, retainOnDelete: args.retainOnDelete ?? true },
     );
@@ -43,6 +46,9 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
       {
         name: physicalName("iamRole", "flowlogs", scope),
         description: `VPC Flow Logs delivery in ${args.region}`,
+        // Explicit default: one hour, the shortest IAM allows (1 to 12 hours; pulumi-aws
+        // iam.Role maxSessionDuration). The service re-assumes the role as it needs.
+        maxSessionDuration: 3600,
         assumeRolePolicy: pulumi
           .all([args.accountId, args.partition])
           .apply(([accountId, partition]) =>
@@ -75,7 +81,8 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         logDestinationType: "cloud-watch-logs",
         logDestination: logGroup.arn,
         iamRoleArn: role.arn,
-        // One-minute aggregation: fast enough to see a failover's traffic shift.
+        // One-minute aggregation, not the 600-second default (pulumi-aws ec2.FlowLog
+        // maxAggregationInterval): fast enough to see a failover's traffic shift.
         maxAggregationInterval: 60,
         tags: { Name: physicalName("nameTag", "vpc-flow-log", scope) },
       },

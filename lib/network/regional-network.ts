@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NatGatewayMode } from "../config";
 import { physicalName } from "../naming";
+import { defaultNetworkAclRules } from "./default-nacl-rules";
 import { GatewayEndpointService, VpcEndpoints } from "./vpc-endpoints";
 import { VpcFlowLogs } from "./flow-logs";
 import { PlannedSubnet, SubnetTier, planSubnets, selectAvailabilityZones } from "./subnet-layout";
@@ -12,6 +13,11 @@ export interface RegionalNetworkArgs {
   readonly environmentSuffix: string;
   /** VPC CIDR, already validated by the config loader (/16 to /24, RFC 1918). */
   readonly vpcCidr: string;
+  /**
+   * The peered VPC's CIDR: the default network ACL lets it in. Undefined means no peer rule.
+   * @default undefined
+   */
+  readonly peerVpcCidr?: string;
   /** AZs to spread each tier across (2-4). @default 3 */
   readonly azCount?: number;
   /** NAT for the app tier: none (endpoints only), single, or one per AZ. @default "none" */
@@ -34,7 +40,8 @@ export interface RegionalNetworkArgs {
 /**
  * One region's VPC: public, private (app) and isolated (data) subnets in each
  * AZ, NAT per config, S3/DynamoDB gateway endpoints, interface endpoints when
- * there is no NAT, flow logs, and a default security group with no rules.
+ * there is no NAT, flow logs, a default security group with no rules, and a managed default
+ * network ACL that keeps SSH and RDP out (see default-nacl-rules.ts).
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
@@ -84,6 +91,11 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         // Both are required for private DNS on interface endpoints and DNS across the peering.
         enableDnsSupport: true,
         enableDnsHostnames: true,
+        // Explicit AWS defaults. Dedicated tenancy bills a per-Region fee of $2 an hour plus a
+        // per-instance fee (pulumi-aws ec2.Vpc instanceTenancy docs); no IPv6 CIDR, so the
+        // network ACL has no ::/0 entries to keep in step with the IPv4 ones.
+        instanceTenancy: "default",
+        assignGeneratedIpv6CidrBlock: false,
         tags: tagName("vpc"),
       },
       { parent: this },
@@ -104,6 +116,28 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     const publicSubnets = subnetsOf("public");
     const privateSubnets = subnetsOf("private");
     const isolatedSubnets = subnetsOf("isolated");
+
+    // Every subnet stays on the default ACL, so managing it covers all of them. The provider
+    // adopts it, removes all its rules and writes these; subnetIds lists every subnet, since an
+    // unlisted association shows as a diff (pulumi-aws ec2.DefaultNetworkAcl, "Managing Subnets
+    // in the Default Network ACL").
+    const naclRules = defaultNetworkAclRules({
+      vpcCidr: args.vpcCidr,
+      peerVpcCidr: args.peerVpcCidr,
+    });
+    new aws.ec2.DefaultNetworkAcl(
+      `${name}-default-nacl`,
+      {
+        defaultNetworkAclId: vpc.defaultNetworkAclId,
+        subnetIds: [...publicSubnets, ...privateSubnets, ...isolatedSubnets].map(
+          (subnet) => subnet.id,
+        ),
+        ingress: naclRules.ingress.map((rule) => ({ ...rule })),
+        egress: naclRules.egress.map((rule) => ({ ...rule })),
+        tags: tagName("default-nacl"),
+      },
+      { parent: this },
+    );
 
     const internetGateway = new aws.ec2.InternetGateway(
       `${name}-igw`,
@@ -222,8 +256,11 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         vpcId: vpc.id,
         cidrBlock: planned.cidr,
         availabilityZone: this.availabilityZones.apply((zones) => zones[planned.azIndex]),
-        // Only the public tier hands out public IPs.
-        mapPublicIpOnLaunch: planned.tier === "public",
+        // No tier hands out public IPs, the public one included. Nothing launched here needs one:
+        // an internet-facing ALB's nodes get public addresses from ELB itself (ELBv2
+        // CreateLoadBalancer, Scheme), a public NAT gateway takes its Elastic IP through
+        // allocationId (EC2 CreateNatGateway), and the API instances sit in the private tier.
+        mapPublicIpOnLaunch: false,
         tags: { ...tagName(`${planned.tier}-${planned.azIndex}`), Tier: planned.tier },
       },
       { parent: this },
@@ -267,7 +304,13 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       );
       const natGateway = new aws.ec2.NatGateway(
         `${name}-nat-${azIndex}`,
-        { allocationId: eip.id, subnetId: subnet.id, tags: tagName(`nat-${azIndex}`) },
+        {
+          // Explicit default: a public NAT gateway, with the Elastic IP above as its address.
+          connectivityType: "public",
+          allocationId: eip.id,
+          subnetId: subnet.id,
+          tags: tagName(`nat-${azIndex}`),
+        },
         // A NAT gateway needs the VPC's internet gateway attached before it can route.
         { parent: this, dependsOn: [internetGateway] },
       );

@@ -12,6 +12,7 @@ import { FailoverAutomation } from "../failover/failover-automation";
 import { ModeSettings, modeSettings } from "../modes";
 import { RegionalNetwork } from "../network/regional-network";
 import { AlertTopic } from "../monitoring/alert-topic";
+import { WatchedFunction } from "../monitoring/alarm-specs";
 import { MetricStream } from "../monitoring/metric-stream";
 import { RegionalMonitoring } from "../monitoring/regional-monitoring";
 import { API_TIMEOUT_SECONDS, WORKER_TIMEOUT_SECONDS } from "../app/app-tier-settings";
@@ -199,6 +200,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
         region: args.region,
         environmentSuffix: args.environmentSuffix,
         vpcCidr: args.vpcCidr,
+        peerVpcCidr: args.peerVpcCidr,
         azCount: args.azCount,
         natGateways: args.natGateways,
         kmsKeyArn: key.keyArn,
@@ -345,6 +347,8 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
     data: RegionalDataTier,
     app: RegionalAppTier,
     failover: FailoverAutomation,
+    /** Functions only this region's role has (the primary's secret rotation). @default none */
+    regionOnly: readonly WatchedFunction[] = [],
   ): RegionalMonitoring {
     const args = this.args;
     const api = app.apiFunctionName;
@@ -398,6 +402,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
             functionName: failover.proberFunctionName,
             timeoutSeconds: PROBER_TIMEOUT_SECONDS,
           },
+          ...regionOnly,
         ],
         loadBalancer: {
           arnSuffix: app.albArnSuffix,

@@ -87,7 +87,11 @@ export function flowLogDeliveryPolicy(logGroupArn: string): aws.iam.PolicyDocume
         Resource: [logGroupArn, `${logGroupArn}:*`],
       },
       {
-        // DescribeLogGroups does not support resource-level permissions.
+        // Stays "*": the Service Authorization Reference ("Actions, resources, and condition keys
+        // for Amazon CloudWatch Logs") lists no resource type for DescribeLogGroups, so it takes
+        // no resource-level permission (cloud-gov/terraform-provision#1811 cites that row;
+        // maxbanton/cwh#83 shows AccessDenied with a log-group ARN). It only lists group names;
+        // writing is scoped to the one group above. Waived as FindOwnGroup (TAP-IAM-3).
         Sid: "FindOwnGroup",
         Effect: "Allow",
         Action: "logs:DescribeLogGroups",

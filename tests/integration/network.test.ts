@@ -1,16 +1,30 @@
 import {
   DescribeFlowLogsCommand,
+  DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
+  type NetworkAclEntry,
 } from "@aws-sdk/client-ec2";
 import { clientsFor } from "./clients";
 import { StackOutputs, describeLive } from "./stack-outputs";
 
 type Side = "primary" | "dr";
+
+/** IANA protocol numbers, as DescribeNetworkAcls reports them. */
+const TCP = "6";
+const ADMIN_PORTS = [22, 3389];
+const ANYWHERE = "0.0.0.0/0";
+/** True when the entry would match TCP from 0.0.0.0/0 to `port` (every protocol, or TCP's range). */
+const coversTcpFromAnywhere = (entry: NetworkAclEntry, port: number): boolean =>
+  entry.CidrBlock === ANYWHERE &&
+  (entry.Protocol === "-1" ||
+    (entry.Protocol === TCP &&
+      (entry.PortRange?.From ?? 0) <= port &&
+      port <= (entry.PortRange?.To ?? 65535)));
 
 describeLive("deployed network", (outputs: StackOutputs) => {
   const regionOf = (side: Side) => outputs.text(side === "primary" ? "primaryRegion" : "drRegion");
@@ -36,7 +50,7 @@ describeLive("deployed network", (outputs: StackOutputs) => {
   );
 
   it.each<Side>(["primary", "dr"])(
-    "spreads each %s tier across distinct AZs; only public subnets map public IPs",
+    "spreads each %s tier across distinct AZs; no subnet maps public IPs",
     async (side) => {
       for (const tier of ["Public", "Private", "Isolated"] as const) {
         const ids = outputs.list(key(side, `${tier}SubnetIds`));
@@ -46,7 +60,8 @@ describeLive("deployed network", (outputs: StackOutputs) => {
         expect(Subnets).toHaveLength(ids.length);
         expect(new Set(Subnets.map((subnet) => subnet.AvailabilityZone)).size).toBe(ids.length);
         for (const subnet of Subnets) {
-          expect(subnet.MapPublicIpOnLaunch).toBe(tier === "Public");
+          // The ALB and NAT gateways bring their own public addresses.
+          expect([subnet.SubnetId, subnet.MapPublicIpOnLaunch]).toEqual([subnet.SubnetId, false]);
         }
       }
     },
@@ -112,6 +127,40 @@ describeLive("deployed network", (outputs: StackOutputs) => {
       expect(SecurityGroups).toHaveLength(1);
       expect(SecurityGroups[0].IpPermissions).toEqual([]);
       expect(SecurityGroups[0].IpPermissionsEgress).toEqual([]);
+    },
+  );
+
+  it.each<Side>(["primary", "dr"])(
+    "denies SSH and RDP from 0.0.0.0/0 in the %s default network ACL before any allow, for every subnet",
+    async (side) => {
+      const { NetworkAcls = [] } = await ec2(side).send(
+        new DescribeNetworkAclsCommand({
+          Filters: [
+            { Name: "vpc-id", Values: [outputs.text(key(side, "VpcId"))] },
+            { Name: "default", Values: ["true"] },
+          ],
+        }),
+      );
+      expect(NetworkAcls).toHaveLength(1);
+      const [acl] = NetworkAcls;
+      const subnetIds = (["Public", "Private", "Isolated"] as const).flatMap((tier) =>
+        outputs.list(key(side, `${tier}SubnetIds`)),
+      );
+      expect((acl.Associations ?? []).map((a) => a.SubnetId).sort()).toEqual([...subnetIds].sort());
+      const ingress = (acl.Entries ?? [])
+        .filter((entry) => entry.Egress === false)
+        .sort((a, b) => (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
+      for (const port of ADMIN_PORTS) {
+        // The first entry that matches TCP from anywhere to the port decides: it must deny.
+        const decisive = ingress.find((entry) => coversTcpFromAnywhere(entry, port));
+        expect([port, decisive?.RuleAction, decisive?.PortRange]).toEqual([
+          port,
+          "deny",
+          { From: port, To: port },
+        ]);
+      }
+      // The ALB still takes HTTPS from the internet.
+      expect(ingress.find((entry) => coversTcpFromAnywhere(entry, 443))?.RuleAction).toBe("allow");
     },
   );
 

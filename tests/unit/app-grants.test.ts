@@ -17,7 +17,7 @@ import { PolicyStatement, asArray } from "../support/graph";
 const SCOPE = { partition: "aws", region: "us-east-2", accountId: "123456789012" };
 const PLANE = {
   scope: SCOPE,
-  secretName: "tap-dev-db-master",
+  secretName: "tap-dev-db-master-credentials",
   tableName: "tap-dev-transactions",
   queueArn: "arn:aws:sqs:us-east-2:123456789012:tap-dev-transactions-use2",
   keyArn: "arn:aws:kms:us-east-2:123456789012:key/k",
@@ -31,8 +31,8 @@ const bySid = (statements: PolicyStatement[], sid: string): PolicyStatement => {
 
 describe("Lambda grants", () => {
   it("scopes the secret to its name plus Secrets Manager's six random characters, in the function's region", () => {
-    expect(secretArnPattern(SCOPE, "tap-dev-db-master")).toBe(
-      "arn:aws:secretsmanager:us-east-2:123456789012:secret:tap-dev-db-master-??????",
+    expect(secretArnPattern(SCOPE, "tap-dev-db-master-credentials")).toBe(
+      "arn:aws:secretsmanager:us-east-2:123456789012:secret:tap-dev-db-master-credentials-??????",
     );
   });
 

@@ -44,7 +44,7 @@ describe("app tier settings", () => {
       DB_READ_HOST: "db-ro.example",
       DB_PORT: "5432",
       DB_NAME: "transactions",
-      DB_SECRET_ID: "tap-dev-db-master",
+      DB_SECRET_ID: "tap-dev-db-master-credentials",
       TABLE_NAME: "tap-dev-transactions",
       QUEUE_URL: inputs.queueUrl,
       POWERTOOLS_SERVICE_NAME: "transaction-api",

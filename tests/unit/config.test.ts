@@ -39,6 +39,7 @@ describe("parseConfig", () => {
         drInstances: 1,
         rpoSeconds: undefined,
         backupRetentionDays: 7,
+        secretRotationDays: 30,
       },
       backup: { dailyRetentionDays: 35, hourlyRetentionDays: 0 },
       app: {

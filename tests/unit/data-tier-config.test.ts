@@ -35,6 +35,7 @@ describe("data-tier config", () => {
       drInstances: 0,
       rpoSeconds: 20,
       backupRetentionDays: 35,
+      secretRotationDays: 30,
     });
     expect(config.backup).toEqual({ dailyRetentionDays: 90, hourlyRetentionDays: 2 });
   });
@@ -105,6 +106,18 @@ describe("data-tier config", () => {
       `dbBackupRetentionDays: "0" is not allowed; use a whole number from 1 to 35 (Aurora's automated backup limit)`,
     ],
     [
+      { dbSecretRotationDays: "0" },
+      'dbSecretRotationDays: "0" is not allowed; use a whole number from 1 to 90 (days between rotations of the master secret)',
+    ],
+    [
+      { dbSecretRotationDays: "91" },
+      'dbSecretRotationDays: "91" is not allowed; use a whole number from 1 to 90 (days between rotations of the master secret)',
+    ],
+    [
+      { dbSecretRotationDays: "7.5" },
+      'dbSecretRotationDays: "7.5" is not allowed; use a whole number from 1 to 90 (days between rotations of the master secret)',
+    ],
+    [
       { backupDailyRetentionDays: "seven" },
       'backupDailyRetentionDays: "seven" is not allowed; use a whole number from 1 to 3650',
     ],
@@ -114,6 +127,20 @@ describe("data-tier config", () => {
     ],
   ])("rejects %j with an exact message", (raw, message) => {
     expect(problemsOf(raw)).toEqual([message]);
+  });
+
+  it.each([
+    [undefined, 30],
+    ["1", 1],
+    ["90", 90],
+  ])("reads dbSecretRotationDays %j as a rotation every %i days", (value, days) => {
+    expect(
+      parseConfig({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        dbSecretRotationDays: value,
+      }).database.secretRotationDays,
+    ).toBe(days);
   });
 
   it("reads dbRpoSeconds 0 (the default) as managed RPO off", () => {

@@ -88,7 +88,7 @@ describe("user data", () => {
       DB_HOST: "tap-dev-db-euw1.cluster-c0ffee.eu-west-1.rds.amazonaws.com",
       DB_PORT: "5432",
       DB_NAME: "tapdr",
-      DB_SECRET_ID: "tap-dev-db-master",
+      DB_SECRET_ID: "tap-dev-db-master-credentials",
       TABLE_NAME: "tap-dev-transactions",
       QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/tap-dev-transactions-euw1",
     },
@@ -133,7 +133,7 @@ describe("user data", () => {
       `DB_HOST=${input.environment.DB_HOST}`,
       "DB_NAME=tapdr",
       "DB_PORT=5432",
-      "DB_SECRET_ID=tap-dev-db-master",
+      "DB_SECRET_ID=tap-dev-db-master-credentials",
       `QUEUE_URL=${input.environment.QUEUE_URL}`,
       "TABLE_NAME=tap-dev-transactions",
     ]);

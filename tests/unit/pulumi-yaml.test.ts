@@ -77,6 +77,7 @@ function parseConfigKeys(): Required<
     drDbInstances: "1",
     dbRpoSeconds: "60",
     dbBackupRetentionDays: "7",
+    dbSecretRotationDays: "30",
     backupDailyRetentionDays: "35",
     backupHourlyRetentionDays: "0",
     appTier: "lambda",

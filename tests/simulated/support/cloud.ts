@@ -49,6 +49,11 @@ export interface ServiceState {
   downRegions: string[];
   /** DynamoDB items written through the simulated API, by "<region>|<table name>". */
   tableItems: Record<string, Record<string, AttributeValue>[]>;
+  /**
+   * Regions whose AWS Backup region settings have advanced DynamoDB backup on
+   * (ResourceTypeManagementPreference.DynamoDB); an account-wide setting, not a stack input.
+   */
+  advancedDynamoDbBackupRegions: string[];
   /** SNS messages published through the simulated API. */
   published: { region: string; topicArn: string; subject?: string; message: string }[];
 }
@@ -78,6 +83,10 @@ export function correctStack(run: ProgramRun): SimulatedStack {
       downApiRegions: [],
       downRegions: [],
       tableItems: {},
+      advancedDynamoDbBackupRegions: [
+        String(run.outputs.primaryRegion),
+        String(run.outputs.drRegion),
+      ],
       published: [],
     },
   };

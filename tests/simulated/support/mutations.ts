@@ -45,6 +45,7 @@ const SUBNET = "aws:ec2/subnet:Subnet";
 const ROUTE = "aws:ec2/route:Route";
 const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
 const DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+const DEFAULT_NACL = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl";
 const KEY = "aws:kms/key:Key";
 const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
 const QUEUE = "aws:sqs/queue:Queue";
@@ -72,7 +73,9 @@ const withoutForceSsl = (value: "0" | undefined) => (stack: SimulatedStack, name
 const NET = "network";
 const vpcTest = (side: string) => `has the ${side} VPC in its region with its CIDR and DNS on`;
 const tierTest = (side: string) =>
-  `spreads each ${side} tier across distinct AZs; only public subnets map public IPs`;
+  `spreads each ${side} tier across distinct AZs; no subnet maps public IPs`;
+const naclTest = (side: string) =>
+  `denies SSH and RDP from 0.0.0.0/0 in the ${side} default network ACL before any allow, for every subnet`;
 const PEERING_TEST =
   "has an active peering from the primary VPC to the DR VPC with DNS resolution both ways";
 const routeTest = (side: string) =>
@@ -92,7 +95,10 @@ const SECRET_TEST =
   "keeps the master secret in the primary region with an in-sync replica in the DR region";
 const TABLE_TEST = "replicates the transaction table to the DR region, under the DR key";
 const VAULT_TEST = "keeps a vault per region under that region's key";
-const COPY_TEST = "copies the daily recovery points to the DR vault";
+const planTest = (side: string, peer: string) =>
+  `backs up the ${side} cluster daily into its region's vault and copies it to the ${peer} vault`;
+const advancedDynamoDbTest = (side: string) =>
+  `has advanced DynamoDB backup on in the ${side} region, so cross-region copies of the table succeed`;
 
 const healthTest = (side: string) => `has a healthy Route 53 health check for the ${side} region`;
 
@@ -151,10 +157,46 @@ export const MUTATIONS: readonly Mutation[] = [
       }),
   },
   {
-    name: "DR isolated subnet maps public IPs",
+    name: "DR public subnet maps public IPs",
     suite: NET,
     test: tierTest("dr"),
-    apply: (s) => set(s, SUBNET, "tap-dr-network-isolated-0", { mapPublicIpOnLaunch: true }),
+    apply: (s) => set(s, SUBNET, "tap-dr-network-public-0", { mapPublicIpOnLaunch: true }),
+  },
+  {
+    name: "primary default network ACL left unmanaged (AWS's allow-all rule 100)",
+    suite: NET,
+    test: naclTest("primary"),
+    apply: (s) => remove(s, DEFAULT_NACL, "tap-primary-network-default-nacl"),
+  },
+  {
+    name: "DR default network ACL without the TCP RDP deny (the ephemeral allow admits 3389)",
+    suite: NET,
+    test: naclTest("dr"),
+    apply: (s) => {
+      const acl = find(s, DEFAULT_NACL, "tap-dr-network-default-nacl");
+      acl.inputs.ingress = (acl.inputs.ingress as { protocol: string; fromPort: number }[]).filter(
+        (rule) => !(rule.protocol === "tcp" && rule.fromPort === 3389),
+      );
+    },
+  },
+  {
+    name: "primary default network ACL allows all from 0.0.0.0/0 before its denies",
+    suite: NET,
+    test: naclTest("primary"),
+    apply: (s) => {
+      const acl = find(s, DEFAULT_NACL, "tap-primary-network-default-nacl");
+      acl.inputs.ingress = [
+        {
+          ruleNo: 5,
+          action: "allow",
+          protocol: "-1",
+          cidrBlock: "0.0.0.0/0",
+          fromPort: 0,
+          toPort: 0,
+        },
+        ...(acl.inputs.ingress as unknown[]),
+      ];
+    },
   },
   {
     name: "peering not active (pending-acceptance)",
@@ -428,13 +470,44 @@ export const MUTATIONS: readonly Mutation[] = [
     },
   },
   {
-    name: "backup plan without a copy to the DR vault",
+    name: "primary backup plan without a copy to the DR vault",
     suite: "state-and-backup",
-    test: COPY_TEST,
+    test: planTest("primary", "dr"),
     apply: (s) => {
       const plan = find(s, "aws:backup/plan:Plan", "tap-global-backup");
       const [rule] = plan.inputs.rules as Record<string, unknown>[];
       rule.copyActions = [];
+    },
+  },
+  {
+    name: "primary backup plan selects only the table, not the cluster",
+    suite: "state-and-backup",
+    test: planTest("primary", "dr"),
+    apply: (s) => {
+      const selection = find(s, "aws:backup/selection:Selection", "tap-global-backup-selection");
+      selection.inputs.resources = (selection.inputs.resources as unknown[]).slice(1);
+    },
+  },
+  {
+    name: "DR backup plan missing (the writer after a failover has no backups)",
+    suite: "state-and-backup",
+    test: planTest("dr", "primary"),
+    apply: (s) => remove(s, "aws:backup/plan:Plan", "tap-global-dr-backup"),
+  },
+  {
+    name: "advanced DynamoDB backup off in the primary region",
+    suite: "state-and-backup",
+    test: advancedDynamoDbTest("primary"),
+    apply: (s) => {
+      s.service.advancedDynamoDbBackupRegions = [output(s, "drRegion")];
+    },
+  },
+  {
+    name: "advanced DynamoDB backup off in the DR region",
+    suite: "state-and-backup",
+    test: advancedDynamoDbTest("dr"),
+    apply: (s) => {
+      s.service.advancedDynamoDbBackupRegions = [output(s, "primaryRegion")];
     },
   },
   {

@@ -72,7 +72,9 @@ describe.each([
     graph.one(FUNCTION, `tap-${code === "use1" ? "primary" : "dr"}-app-${kind}`);
   /** The app tier's functions; the failover orchestrator and prober are tested in failover.test.ts. */
   const appFunctions = (): CapturedResource[] =>
-    graph.ofType(FUNCTION).filter((fn) => !/-(orchestrator|prober)-use\d$/.test(str(fn, "name")));
+    graph
+      .ofType(FUNCTION)
+      .filter((fn) => !/-(orchestrator|prober|db-rotation)-use\d$/.test(str(fn, "name")));
   const inRegion = (type: string, region: string) =>
     graph.ofType(type).filter((resource) => resource.region === region);
   const transactionQueue = (region: string): CapturedResource => {

@@ -22,6 +22,67 @@ const clusterIn = (graph: Graph, region: string): CapturedResource => {
   return cluster;
 };
 
+/** Whether `dependency` is reachable from `resource` through dependencies and parents. */
+function reaches(graph: Graph, resource: CapturedResource, dependency: CapturedResource): boolean {
+  const seen = new Set<string>();
+  const pending = [resource.urn];
+  while (pending.length > 0) {
+    const urn = pending.pop() as string;
+    if (urn === dependency.urn) return true;
+    if (seen.has(urn)) continue;
+    seen.add(urn);
+    const current = graph.resources.find((candidate) => candidate.urn === urn);
+    if (current !== undefined) pending.push(...current.dependencies);
+  }
+  return false;
+}
+
+/** Instance N of a cluster, by its logical name (1-based, as the names are). */
+const instanceNumber = (instance: CapturedResource): number =>
+  Number(/-instance-(\d+)$/.exec(instance.name)?.[1]);
+
+/** Writer order and slow-statement logging, asserted the same way in every mode. */
+function expectWriterFirstAndSlowStatementsEverywhere(graph: () => Graph): void {
+  it("creates instance 0 first and every other instance after it, so instance 0 is the writer", () => {
+    for (const region of [PRIMARY, DR]) {
+      const instances = inRegion(graph(), INSTANCE, region).sort(
+        (a, b) => instanceNumber(a) - instanceNumber(b),
+      );
+      const [first, ...others] = instances;
+      expect(first.inputs.promotionTier).toBe(0);
+      expect(instances.filter((instance) => graph().dependsOn(first, instance))).toEqual([]);
+      for (const other of others) {
+        expect([other.name, graph().dependsOn(other, first)]).toEqual([other.name, true]);
+      }
+    }
+    expect(inRegion(graph(), INSTANCE, PRIMARY).length).toBeGreaterThan(1);
+  });
+
+  it("gates the DR cluster on the primary's instance 0, the writer", () => {
+    const writer = graph().one(INSTANCE, "tap-primary-data-aurora-instance-1");
+    expect(reaches(graph(), clusterIn(graph(), DR), writer)).toBe(true);
+    // ...and not on a reader: the join waits for the writer alone.
+    const reader = graph().one(INSTANCE, "tap-primary-data-aurora-instance-2");
+    expect(graph().dependsOn(clusterIn(graph(), DR), reader)).toBe(false);
+  });
+
+  it("logs slow statements in every cluster parameter group, at the instance groups' threshold", () => {
+    const slow = (group: CapturedResource) =>
+      (group.inputs.parameters as { name: string }[]).filter(
+        (parameter) => parameter.name === "log_min_duration_statement",
+      );
+    const instanceGroups = graph().ofType("aws:rds/parameterGroup:ParameterGroup");
+    const clusterGroups = graph().ofType("aws:rds/clusterParameterGroup:ClusterParameterGroup");
+    expect([instanceGroups.length, clusterGroups.length]).toEqual([2, 2]);
+    for (const group of [...instanceGroups, ...clusterGroups]) {
+      expect([group.name, slow(group)]).toEqual([
+        group.name,
+        [{ name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" }],
+      ]);
+    }
+  });
+}
+
 describe("Aurora global database (defaults, test mode)", () => {
   let graph: Graph;
   beforeAll(async () => {
@@ -33,6 +94,8 @@ describe("Aurora global database (defaults, test mode)", () => {
       }),
     );
   });
+
+  expectWriterFirstAndSlowStatementsEverywhere(() => graph);
 
   it("creates one encrypted global cluster in the primary region, with the shared engine version", () => {
     const [global] = graph.ofType("aws:rds/globalCluster:GlobalCluster");
@@ -274,6 +337,8 @@ describe("Aurora in production mode", () => {
       }),
     );
   });
+
+  expectWriterFirstAndSlowStatementsEverywhere(() => graph);
 
   it("protects the global cluster and both clusters from deletion and takes final snapshots", () => {
     const [global] = graph.ofType("aws:rds/globalCluster:GlobalCluster");

@@ -1,4 +1,4 @@
-import { Graph, policyOf, regionOfArn, str } from "../../support/graph";
+import { Graph, asArray, policyOf, regionOfArn, str } from "../../support/graph";
 import { CapturedResource, runProgram } from "../../support/mock-graph";
 
 const PLAN = "aws:backup/plan:Plan";
@@ -24,7 +24,7 @@ describe.each([
     graph = new Graph(
       await runProgram({ environmentSuffix: "dev", domainName: "payments.example.com", mode }),
     );
-    rules = graph.ofType(PLAN)[0].inputs.rules as Rule[];
+    rules = graph.ofType(PLAN).flatMap((plan) => plan.inputs.rules as Rule[]);
   });
 
   it(`has one vault per region under that region's key; ${forceDestroy ? "force-destroyed" : "retained"} on destroy`, () => {
@@ -39,53 +39,85 @@ describe.each([
     }
   });
 
-  it("runs one plan, in the primary region, writing to the primary vault", () => {
-    const plans = graph.ofType(PLAN);
-    expect(plans).toHaveLength(1);
-    expect(plans[0].region).toBe("us-east-1");
-    const primaryVault = graph
-      .ofType(VAULT)
-      .find((v) => v.region === "us-east-1") as CapturedResource;
-    for (const rule of rules) {
-      expect(rule.targetVaultName).toBe(primaryVault.inputs.name);
+  const PEER: Record<string, string> = { "us-east-1": "us-east-2", "us-east-2": "us-east-1" };
+  const planIn = (region: string): CapturedResource => {
+    const plans = graph.ofType(PLAN).filter((plan) => plan.region === region);
+    expect([region, plans.length]).toEqual([region, 1]);
+    return plans[0];
+  };
+
+  it("runs one plan in each region, writing to that region's vault", () => {
+    expect(
+      graph
+        .ofType(PLAN)
+        .map((plan) => plan.region)
+        .sort(),
+    ).toEqual(["us-east-1", "us-east-2"]);
+    for (const region of ["us-east-1", "us-east-2"]) {
+      const vault = graph.ofType(VAULT).find((v) => v.region === region) as CapturedResource;
+      for (const rule of planIn(region).inputs.rules as Rule[]) {
+        expect(rule.targetVaultName).toBe(vault.inputs.name);
+      }
     }
   });
 
-  it("backs up daily for 35 days and copies each recovery point to the DR vault for as long", () => {
-    expect(rules.map((rule) => rule.ruleName)).toEqual(["daily-with-dr-copy"]);
-    const [daily] = rules;
-    expect(daily.schedule).toBe("cron(0 5 ? * * *)");
-    expect(daily.lifecycle).toEqual({ deleteAfter: 35 });
-    const [copy] = daily.copyActions ?? [];
-    const destination = graph.byArn(copy.destinationVaultArn);
-    expect([destination.type, destination.region]).toEqual([VAULT, "us-east-2"]);
-    expect(graph.byArn(destination.inputs.kmsKeyArn).region).toBe("us-east-2");
-    expect(copy.lifecycle).toEqual({ deleteAfter: 35 });
-  });
+  it.each(["us-east-1", "us-east-2"])(
+    "backs up daily in %s for 35 days and copies each recovery point to the other region's vault, under that region's key",
+    (region) => {
+      const regionRules = planIn(region).inputs.rules as Rule[];
+      expect(regionRules.map((rule) => rule.ruleName)).toEqual(["daily-with-cross-region-copy"]);
+      const [daily] = regionRules;
+      expect(daily.schedule).toBe("cron(0 5 ? * * *)");
+      expect(daily.lifecycle).toEqual({ deleteAfter: 35 });
+      const [copy] = daily.copyActions ?? [];
+      const destination = graph.byArn(copy.destinationVaultArn);
+      expect([destination.type, destination.region]).toEqual([VAULT, PEER[region]]);
+      const key = graph.byArn(destination.inputs.kmsKeyArn);
+      expect([key.type, key.region]).toEqual(["aws:kms/key:Key", PEER[region]]);
+      expect(copy.lifecycle).toEqual({ deleteAfter: 35 });
+    },
+  );
 
-  it("selects the primary Aurora cluster and the DynamoDB table, through a role AWS Backup can assume", () => {
-    const [selection] = graph.ofType("aws:backup/selection:Selection");
-    expect(selection.region).toBe("us-east-1");
-    const selected = (selection.inputs.resources as string[]).map((arn) => graph.byArn(arn));
-    expect(selected.map((resource) => [resource.type, resource.region]).sort()).toEqual([
-      ["aws:dynamodb/table:Table", "us-east-1"],
-      ["aws:rds/cluster:Cluster", "us-east-1"],
-    ]);
-    const role = graph.byArn(selection.inputs.iamRoleArn);
-    expect(policyOf(role, "assumeRolePolicy").Statement[0].Principal).toEqual({
-      Service: "backup.amazonaws.com",
-    });
-    const attachments = graph
-      .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-      .filter((a) => a.inputs.role === role.inputs.name);
-    expect(attachments.map((a) => str(a, "policyArn")).sort()).toEqual([
-      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
-    ]);
-    for (const attachment of attachments) {
-      expect(graph.dependsOn(selection, attachment)).toBe(true);
-    }
-  });
+  it.each(["us-east-1", "us-east-2"])(
+    "selects the %s Aurora cluster and table replica, through a role of that region AWS Backup can assume",
+    (region) => {
+      const plan = planIn(region);
+      const selections = graph
+        .ofType("aws:backup/selection:Selection")
+        .filter((s) => s.inputs.planId === `${plan.name}-id`);
+      expect(selections).toHaveLength(1);
+      const [selection] = selections;
+      expect(selection.region).toBe(region);
+      const [clusterArn, tableArn] = selection.inputs.resources as string[];
+      const cluster = graph.byArn(clusterArn);
+      expect([cluster.type, cluster.region]).toEqual(["aws:rds/cluster:Cluster", region]);
+      // The table replica's ARN: the global table's name in this region (a replica has the
+      // table's name; AWS Backup backs up a replica as a table of its region).
+      const [table] = graph
+        .ofType("aws:dynamodb/table:Table")
+        .filter((t) => asArray(t.inputs.replicas).length > 0);
+      expect(tableArn).toBe(
+        `arn:aws:dynamodb:${region}:123456789012:table/${String(table.inputs.name)}`,
+      );
+      const role = graph.byArn(selection.inputs.iamRoleArn);
+      expect(role.inputs.name).toMatch(region === "us-east-1" ? /-use1$/ : /-use2$/);
+      expect(policyOf(role, "assumeRolePolicy").Statement[0].Principal).toEqual({
+        Service: "backup.amazonaws.com",
+      });
+      const attachments = graph
+        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => a.inputs.role === role.inputs.name);
+      // The AWS managed service-role policies: AWS Backup's documented least privilege for
+      // backing up and restoring the supported resource types.
+      expect(attachments.map((a) => str(a, "policyArn")).sort()).toEqual([
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+      ]);
+      for (const attachment of attachments) {
+        expect(graph.dependsOn(selection, attachment)).toBe(true);
+      }
+    },
+  );
 
   it("never sets cold storage, so AWS's deleteAfter >= coldStorageAfter + 90 rule cannot bite", () => {
     for (const rule of rules) {
@@ -104,10 +136,11 @@ describe("AWS Backup with hourly backups and longer retention", () => {
         backupHourlyRetentionDays: "2",
       }),
     );
-    const rules = graph.ofType(PLAN)[0].inputs.rules as Rule[];
+    const rules = graph.ofType(PLAN).find((plan) => plan.region === "us-east-1")?.inputs
+      .rules as Rule[];
     expect(rules.map((rule) => [rule.ruleName, rule.schedule, rule.lifecycle.deleteAfter])).toEqual(
       [
-        ["daily-with-dr-copy", "cron(0 5 ? * * *)", 90],
+        ["daily-with-cross-region-copy", "cron(0 5 ? * * *)", 90],
         ["hourly", "cron(0 * ? * * *)", 2],
       ],
     );

@@ -1,3 +1,10 @@
+import {
+  ANYWHERE_IPV4,
+  FIRST_ALLOW_RULE,
+  NaclPacket,
+  NaclRule,
+  evaluateNacl,
+} from "../../../lib/network/default-nacl-rules";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../../lib/network/vpc-endpoints";
 import { CapturedResource } from "../../support/mock-graph";
 import { Graph, policyOf, str } from "../../support/graph";
@@ -8,6 +15,7 @@ const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
 const ROUTE = "aws:ec2/route:Route";
 const NAT = "aws:ec2/natGateway:NatGateway";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const DEFAULT_NACL = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl";
 
 const inRegion = (resources: CapturedResource[], region: string) =>
   resources.filter((resource) => resource.region === region);
@@ -47,15 +55,6 @@ describe("regional network (defaults: 3 AZs, no NAT)", () => {
       ["public-1", `${net}.16.0/20`, `${region}b`],
       ["public-2", `${net}.32.0/20`, `${region}c`],
     ]);
-  });
-
-  it("auto-assigns public IPs only in the public tier", () => {
-    for (const subnet of graph.ofType(SUBNET)) {
-      expect([subnet.name, subnet.inputs.mapPublicIpOnLaunch]).toEqual([
-        subnet.name,
-        subnet.name.includes("-public-"),
-      ]);
-    }
   });
 
   it("enables DNS support and hostnames on both VPCs (needed for endpoint private DNS and peering DNS)", () => {
@@ -215,7 +214,50 @@ describe("flow logs", () => {
         str(flowLog, "logDestination"),
         `${str(flowLog, "logDestination")}:*`,
       ]);
+      // DescribeLogGroups has no resource type (waived as FindOwnGroup, TAP-IAM-3).
+      expect(policyOf(rolePolicy!).Statement.find((st) => st.Sid === "FindOwnGroup")).toEqual({
+        Sid: "FindOwnGroup",
+        Effect: "Allow",
+        Action: "logs:DescribeLogGroups",
+        Resource: "*",
+      });
     }
+  });
+});
+
+describe("explicit AWS defaults of the network", () => {
+  let graph: Graph;
+  beforeAll(async () => {
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode: "test",
+      }),
+    );
+  });
+
+  it("pins default tenancy and no IPv6 on both VPCs", () => {
+    for (const vpc of graph.ofType("aws:ec2/vpc:Vpc")) {
+      expect([vpc.inputs.instanceTenancy, vpc.inputs.assignGeneratedIpv6CidrBlock]).toEqual([
+        "default",
+        false,
+      ]);
+    }
+  });
+
+  it("pins one-minute flow-log aggregation, a STANDARD log group and a one-hour role session", () => {
+    for (const flowLog of graph.ofType("aws:ec2/flowLog:FlowLog")) {
+      expect(flowLog.inputs.maxAggregationInterval).toBe(60);
+    }
+    const groups = graph
+      .ofType("aws:cloudwatch/logGroup:LogGroup")
+      .filter((group) => group.name.endsWith("-flow-logs-log-group"));
+    expect(groups.map((group) => group.inputs.logGroupClass)).toEqual(["STANDARD", "STANDARD"]);
+    const roles = graph
+      .ofType("aws:iam/role:Role")
+      .filter((role) => role.name.endsWith("-flow-logs-role"));
+    expect(roles.map((role) => role.inputs.maxSessionDuration)).toEqual([3600, 3600]);
   });
 });
 
@@ -240,6 +282,9 @@ describe.each([
       expect(nats).toHaveLength(natsPerRegion);
       for (const nat of nats) {
         expect(graph.byId(nat.inputs.subnetId).name).toContain("-public-");
+        // A public NAT gateway's address is its Elastic IP, not a subnet auto-assigned one.
+        expect(nat.inputs.connectivityType).toBe("public");
+        expect(graph.byId(nat.inputs.allocationId).type).toBe("aws:ec2/eip:Eip");
         expect(nat.dependencies.some((urn) => urn.includes("InternetGateway"))).toBe(true);
       }
       const natRoutes = inRegion(graph.ofType(ROUTE), region).filter(
@@ -264,5 +309,134 @@ describe.each([
     expect(
       graph.ofType(ENDPOINT).filter((e) => e.inputs.vpcEndpointType === "Gateway"),
     ).toHaveLength(4);
+  });
+});
+
+const REGIONS = [
+  ["us-east-1", "10.0.0.0/16", "10.1.0.0/16"],
+  ["us-east-2", "10.1.0.0/16", "10.0.0.0/16"],
+] as const;
+const INTERNET_HOST = "203.0.113.10";
+
+describe.each(["test", "production"])("%s mode: public IPs and the default network ACL", (mode) => {
+  let graph: Graph;
+  beforeAll(async () => {
+    graph = new Graph(
+      await runProgram({ environmentSuffix: "dev", domainName: "payments.example.com", mode }),
+    );
+  });
+  const naclOf = (region: string): CapturedResource => {
+    const acls = inRegion(graph.ofType(DEFAULT_NACL), region);
+    expect(acls).toHaveLength(1);
+    return acls[0];
+  };
+  const rulesOf = (acl: CapturedResource, field: "ingress" | "egress") =>
+    acl.inputs[field] as NaclRule[];
+
+  it("auto-assigns no public IP in any subnet, the public tier included", () => {
+    const subnets = graph.ofType(SUBNET);
+    expect(subnets).toHaveLength(18);
+    expect(subnets.filter((subnet) => subnet.inputs.mapPublicIpOnLaunch !== false)).toEqual([]);
+  });
+
+  it("keeps the EC2 API instances in private subnets, without public addresses", () => {
+    for (const group of graph.ofType("aws:autoscaling/group:Group")) {
+      const zones = group.inputs.vpcZoneIdentifiers as string[];
+      expect(zones.map((id) => graph.byId(id).name).every((n) => n.includes("-private-"))).toBe(
+        true,
+      );
+    }
+    for (const template of graph.ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
+      for (const nic of (template.inputs.networkInterfaces ?? []) as Record<string, unknown>[]) {
+        expect(nic.associatePublicIpAddress).toBe("false");
+      }
+    }
+  });
+
+  it.each(REGIONS)(
+    "in %s, manages the default ACL of the region's VPC for all 9 subnets",
+    (region) => {
+      const acl = naclOf(region);
+      const subnets = (acl.inputs.subnetIds as string[]).map((id) => graph.byId(id));
+      expect(subnets).toHaveLength(9);
+      expect(new Set(subnets.map((subnet) => subnet.inputs.vpcId))).toEqual(
+        new Set([`${inRegion(graph.ofType("aws:ec2/vpc:Vpc"), region)[0].name}-id`]),
+      );
+    },
+  );
+
+  it.each(REGIONS)(
+    "in %s, denies SSH and RDP from 0.0.0.0/0 before any allow, then allows what the design needs",
+    (region, vpcCidr, peerCidr) => {
+      const ingress = rulesOf(naclOf(region), "ingress");
+      expect(
+        ingress.map((r) => [r.ruleNo, r.action, r.protocol, r.cidrBlock, r.fromPort, r.toPort]),
+      ).toEqual([
+        [10, "deny", "tcp", ANYWHERE_IPV4, 22, 22],
+        [20, "deny", "udp", ANYWHERE_IPV4, 22, 22],
+        [30, "deny", "tcp", ANYWHERE_IPV4, 3389, 3389],
+        [40, "deny", "udp", ANYWHERE_IPV4, 3389, 3389],
+        [100, "allow", "-1", vpcCidr, 0, 0],
+        [110, "allow", "-1", peerCidr, 0, 0],
+        [200, "allow", "tcp", ANYWHERE_IPV4, 443, 443],
+        [210, "allow", "tcp", ANYWHERE_IPV4, 80, 80],
+        [300, "allow", "tcp", ANYWHERE_IPV4, 1024, 65535],
+        [310, "allow", "icmp", ANYWHERE_IPV4, 0, 0],
+      ]);
+      const denies = ingress.filter((rule) => rule.action === "deny");
+      const allows = ingress.filter((rule) => rule.action === "allow");
+      expect(Math.max(...denies.map((r) => r.ruleNo))).toBeLessThan(FIRST_ALLOW_RULE);
+      expect(Math.min(...allows.map((r) => r.ruleNo))).toBe(FIRST_ALLOW_RULE);
+      expect(new Set(ingress.map((r) => r.ruleNo)).size).toBe(ingress.length);
+      expect(ingress.find((r) => r.protocol === "icmp")).toMatchObject({
+        icmpType: 3,
+        icmpCode: 4,
+      });
+      expect(rulesOf(naclOf(region), "egress")).toEqual([
+        {
+          ruleNo: 100,
+          action: "allow",
+          protocol: "-1",
+          cidrBlock: ANYWHERE_IPV4,
+          fromPort: 0,
+          toPort: 0,
+        },
+      ]);
+    },
+  );
+
+  it.each<[string, "allow" | "deny", NaclPacket]>([
+    ["SSH from the internet", "deny", { protocol: "tcp", address: INTERNET_HOST, port: 22 }],
+    ["RDP from the internet", "deny", { protocol: "tcp", address: INTERNET_HOST, port: 3389 }],
+    [
+      "RDP over UDP from the internet",
+      "deny",
+      { protocol: "udp", address: INTERNET_HOST, port: 3389 },
+    ],
+    ["SSH from inside the VPC", "deny", { protocol: "tcp", address: "10.0.64.10", port: 22 }],
+    ["HTTPS to the ALB", "allow", { protocol: "tcp", address: INTERNET_HOST, port: 443 }],
+    ["HTTP to the ALB", "allow", { protocol: "tcp", address: INTERNET_HOST, port: 80 }],
+    [
+      "a reply to a NAT or gateway-endpoint call",
+      "allow",
+      { protocol: "tcp", address: INTERNET_HOST, port: 40000 },
+    ],
+    ["Aurora from the app tier", "allow", { protocol: "tcp", address: "10.0.64.10", port: 5432 }],
+    [
+      "HTTPS to an interface endpoint",
+      "allow",
+      { protocol: "tcp", address: "10.0.80.10", port: 443 },
+    ],
+    ["the ALB to an instance", "allow", { protocol: "tcp", address: "10.0.0.10", port: 8080 }],
+    ["Aurora from the peer VPC", "allow", { protocol: "tcp", address: "10.1.64.10", port: 5432 }],
+    ["Path MTU Discovery", "allow", { protocol: "icmp", address: INTERNET_HOST, port: 0 }],
+    [
+      "SMTP from the internet (below the ephemeral range)",
+      "deny",
+      { protocol: "tcp", address: INTERNET_HOST, port: 25 },
+    ],
+    ["UDP from the internet", "deny", { protocol: "udp", address: INTERNET_HOST, port: 40000 }],
+  ])("in us-east-1, %s: %s", (_, verdict, packet) => {
+    expect(evaluateNacl(rulesOf(naclOf("us-east-1"), "ingress"), packet)).toBe(verdict);
   });
 });

@@ -106,7 +106,11 @@ describe("npm run plan for the dev stack", () => {
     expect(plan.drBudget.rpo.aurora.managedBoundSeconds).toBeUndefined();
     expect(
       plan.drBudget.rpo.backup.rules.map((rule) => [rule.intervalHours, rule.copiedTo]),
-    ).toEqual([[24, ["us-east-2"]]]);
+    ).toEqual([
+      // Each region's plan copies its daily points to the other region's vault.
+      [24, ["us-east-2"]],
+      [24, ["us-east-1"]],
+    ]);
   });
 
   it("budgets DNS failover and the managed RPO when the config has a domain and dbRpoSeconds", async () => {

@@ -3,8 +3,14 @@ import {
   BackupClient,
   DescribeBackupVaultCommand,
   type DescribeBackupVaultCommandInput,
+  DescribeRegionSettingsCommand,
   GetBackupPlanCommand,
   type GetBackupPlanCommandInput,
+  GetBackupSelectionCommand,
+  type GetBackupSelectionCommandInput,
+  ListBackupPlansCommand,
+  ListBackupSelectionsCommand,
+  type ListBackupSelectionsCommandInput,
 } from "@aws-sdk/client-backup";
 import { mockClient } from "aws-sdk-client-mock";
 import { Cloud, awsError, awsManagedKey, records, regionOf, text } from "../cloud";
@@ -46,6 +52,69 @@ export function installBackup(cloud: () => Cloud): () => void {
             DestinationBackupVaultArn: text(copy.destinationVaultArn),
           })),
         })),
+      },
+    };
+  });
+  // ListBackupPlansOutput.BackupPlansList: BackupPlansListMember[]
+  backup.on(ListBackupPlansCommand).callsFake(async (_input, getClient) => {
+    const region = await regionOf(getClient);
+    const c = cloud();
+    return {
+      BackupPlansList: c.of("aws:backup/plan:Plan", region).map((plan) => ({
+        BackupPlanId: c.idOf(plan),
+        BackupPlanArn: c.arnOf(plan),
+        BackupPlanName: c.nameOf(plan),
+      })),
+    };
+  });
+  const selectionsOf = (c: Cloud, region: string, planId: unknown) =>
+    c.of("aws:backup/selection:Selection", region).filter((s) => s.inputs.planId === planId);
+  // ListBackupSelectionsOutput.BackupSelectionsList: BackupSelectionsListMember[]
+  backup
+    .on(ListBackupSelectionsCommand)
+    .callsFake(async (input: ListBackupSelectionsCommandInput, getClient) => {
+      const region = await regionOf(getClient);
+      const c = cloud();
+      return {
+        BackupSelectionsList: selectionsOf(c, region, input.BackupPlanId).map((s) => ({
+          SelectionId: c.idOf(s),
+          SelectionName: c.nameOf(s),
+          BackupPlanId: input.BackupPlanId,
+        })),
+      };
+    });
+  // GetBackupSelectionOutput.BackupSelection: Resources is string[]
+  backup
+    .on(GetBackupSelectionCommand)
+    .callsFake(async (input: GetBackupSelectionCommandInput, getClient) => {
+      const region = await regionOf(getClient);
+      const c = cloud();
+      const selection = selectionsOf(c, region, input.BackupPlanId).find(
+        (s) => c.idOf(s) === input.SelectionId,
+      );
+      if (!selection) throw awsError("ResourceNotFoundException", "Backup selection not found");
+      return {
+        SelectionId: c.idOf(selection),
+        BackupPlanId: input.BackupPlanId,
+        BackupSelection: {
+          SelectionName: c.nameOf(selection),
+          IamRoleArn: text(selection.inputs.iamRoleArn),
+          Resources: (Array.isArray(selection.inputs.resources)
+            ? selection.inputs.resources
+            : []
+          ).map(String),
+        },
+      };
+    });
+  // DescribeRegionSettingsOutput: an account-wide setting per region, from the service state.
+  backup.on(DescribeRegionSettingsCommand).callsFake(async (_input, getClient) => {
+    const region = await regionOf(getClient);
+    const c = cloud();
+    return {
+      ResourceTypeOptInPreference: { Aurora: true, DynamoDB: true },
+      ResourceTypeManagementPreference: {
+        DynamoDB: c.stack.service.advancedDynamoDbBackupRegions.includes(region),
+        EFS: true,
       },
     };
   });

@@ -136,8 +136,41 @@ export function installDynamoDb(cloud: () => Cloud): () => void {
   };
   const sameKey = (here: TableHere, a: Item, b: Item): boolean =>
     keyNames(here).every((k) => scalar(a[k]) !== undefined && scalar(a[k]) === scalar(b[k]));
-  const conditionFailed = () =>
-    awsError("ConditionalCheckFailedException", "The conditional request failed");
+  /** Where an item lives: the region's store of the table and its index there (-1: absent). */
+  const locate = async (
+    tableName: string | undefined,
+    key: Item,
+    getClient: () => unknown,
+  ): Promise<{ stored: Item[]; index: number }> => {
+    const c = cloud();
+    const here = tableHere(c, tableName, await regionOf(getClient));
+    const stored = items(c, here);
+    return { stored, index: stored.findIndex((existing) => sameKey(here, existing, key)) };
+  };
+  /**
+   * The item a conditional write (PutItem, DeleteItem) addresses, once its ConditionExpression
+   * holds of the current item. A failed condition is ConditionalCheckFailedException, and the
+   * caller writes nothing.
+   */
+  const conditionalWrite = async (
+    input: PutItemCommandInput | DeleteItemCommandInput,
+    key: Item,
+    getClient: () => unknown,
+  ): Promise<{ stored: Item[]; index: number }> => {
+    const { stored, index } = await locate(input.TableName, key, getClient);
+    if (
+      input.ConditionExpression !== undefined &&
+      !conditionHolds(
+        input.ConditionExpression,
+        index >= 0 ? stored[index] : undefined,
+        input.ExpressionAttributeValues,
+        input.ExpressionAttributeNames,
+      )
+    ) {
+      throw awsError("ConditionalCheckFailedException", "The conditional request failed");
+    }
+    return { stored, index };
+  };
 
   // DescribeTableOutput.Table: TableDescription. The primary region's answer leaves
   // Replicas[].KMSMasterKeyId out, as AWS sometimes does (terraform-provider-aws#37335); the
@@ -237,23 +270,8 @@ export function installDynamoDb(cloud: () => Cloud): () => void {
   // PutItemOutput: empty without ReturnValues. A failed condition is
   // ConditionalCheckFailedException, and nothing is written.
   dynamodb.on(PutItemCommand).callsFake(async (input: PutItemCommandInput, getClient) => {
-    const c = cloud();
-    const here = tableHere(c, input.TableName, await regionOf(getClient));
-    const stored = items(c, here);
     const item = input.Item ?? {};
-    const index = stored.findIndex((existing) => sameKey(here, existing, item));
-    const current = index >= 0 ? stored[index] : undefined;
-    if (
-      input.ConditionExpression !== undefined &&
-      !conditionHolds(
-        input.ConditionExpression,
-        current,
-        input.ExpressionAttributeValues,
-        input.ExpressionAttributeNames,
-      )
-    ) {
-      throw conditionFailed();
-    }
+    const { stored, index } = await conditionalWrite(input, item, getClient);
     if (index >= 0) stored[index] = item;
     else stored.push(item);
     return {};
@@ -261,30 +279,13 @@ export function installDynamoDb(cloud: () => Cloud): () => void {
 
   // GetItemOutput: Item absent when there is none.
   dynamodb.on(GetItemCommand).callsFake(async (input: GetItemCommandInput, getClient) => {
-    const c = cloud();
-    const here = tableHere(c, input.TableName, await regionOf(getClient));
-    const found = items(c, here).find((existing) => sameKey(here, existing, input.Key ?? {}));
-    return found !== undefined ? { Item: found } : {};
+    const { stored, index } = await locate(input.TableName, input.Key ?? {}, getClient);
+    return index >= 0 ? { Item: stored[index] } : {};
   });
 
   // DeleteItemOutput: empty; a failed condition deletes nothing.
   dynamodb.on(DeleteItemCommand).callsFake(async (input: DeleteItemCommandInput, getClient) => {
-    const c = cloud();
-    const here = tableHere(c, input.TableName, await regionOf(getClient));
-    const stored = items(c, here);
-    const index = stored.findIndex((existing) => sameKey(here, existing, input.Key ?? {}));
-    const current = index >= 0 ? stored[index] : undefined;
-    if (
-      input.ConditionExpression !== undefined &&
-      !conditionHolds(
-        input.ConditionExpression,
-        current,
-        input.ExpressionAttributeValues,
-        input.ExpressionAttributeNames,
-      )
-    ) {
-      throw conditionFailed();
-    }
+    const { stored, index } = await conditionalWrite(input, input.Key ?? {}, getClient);
     if (index >= 0) stored.splice(index, 1);
     return {};
   });

@@ -2,6 +2,8 @@
 import {
   DescribeFlowLogsCommand,
   type DescribeFlowLogsCommandInput,
+  DescribeNetworkAclsCommand,
+  type DescribeNetworkAclsCommandInput,
   DescribeRouteTablesCommand,
   type DescribeRouteTablesCommandInput,
   DescribeSecurityGroupsCommand,
@@ -16,10 +18,12 @@ import {
   type DescribeVpcsCommandInput,
   EC2Client,
   type IpPermission,
+  type NetworkAclEntry,
   type Route,
   type RouteState,
 } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
+import type { NaclRule } from "../../../../lib/network/default-nacl-rules";
 import { TEST_ACCOUNT_ID } from "../../../support/aws-mocks";
 import { Cloud, awsError, bool, record, records, regionOf, text } from "../cloud";
 
@@ -233,6 +237,78 @@ export function installEc2(cloud: () => Cloud): () => void {
               VpcId: c.idOf(vpc),
               IpPermissions: rules("ingress"),
               IpPermissionsEgress: rules("egress"),
+            };
+          }),
+      };
+    });
+  // DescribeNetworkAclsResult.NetworkAcls: NetworkAcl[]. Every subnet of a VPC sits on its default
+  // ACL unless associated elsewhere (the stack never does). An unmanaged default ACL keeps AWS's
+  // entries: rule 100 allows all in and out. Either way AWS appends the 32767 "*" deny, and
+  // reports protocols as IANA numbers.
+  ec2
+    .on(DescribeNetworkAclsCommand)
+    .callsFake(async (input: DescribeNetworkAclsCommandInput, getClient) => {
+      const region = await regionOf(getClient);
+      const c = cloud();
+      const filter = (name: string) => (input.Filters ?? []).find((f) => f.Name === name)?.Values;
+      const vpcIds = filter("vpc-id") ?? [];
+      if (filter("default")?.[0] !== "true") {
+        throw awsError("InvalidParameterValue", "unsimulated: only default=true is simulated");
+      }
+      const subnets = c.of("aws:ec2/subnet:Subnet", region);
+      const protocolNumber: Record<string, string> = { tcp: "6", udp: "17", icmp: "1", "-1": "-1" };
+      const entry = (rule: NaclRule, egress: boolean): NetworkAclEntry => ({
+        RuleNumber: rule.ruleNo,
+        RuleAction: rule.action,
+        Protocol: protocolNumber[rule.protocol] ?? rule.protocol,
+        CidrBlock: rule.cidrBlock,
+        Egress: egress,
+        ...(rule.protocol === "tcp" || rule.protocol === "udp"
+          ? { PortRange: { From: rule.fromPort, To: rule.toPort } }
+          : {}),
+        ...(rule.protocol === "icmp"
+          ? { IcmpTypeCode: { Type: rule.icmpType, Code: rule.icmpCode } }
+          : {}),
+      });
+      const awsDefault = (ruleNo: number, action: "allow" | "deny"): NaclRule => ({
+        ruleNo,
+        action,
+        protocol: "-1",
+        cidrBlock: "0.0.0.0/0",
+        fromPort: 0,
+        toPort: 0,
+      });
+      return {
+        NetworkAcls: c
+          .of(VPC, region)
+          .filter((vpc) => vpcIds.includes(c.idOf(vpc)))
+          .map((vpc) => {
+            const own = subnets.filter((s) => s.inputs.vpcId === c.idOf(vpc));
+            const managed = c
+              .of("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", region)
+              .find((acl) =>
+                own.some((s) => (acl.inputs.subnetIds as unknown[]).includes(c.idOf(s))),
+              );
+            const rules = (field: "ingress" | "egress"): NaclRule[] => [
+              ...(managed
+                ? (records(managed.inputs[field]) as unknown as NaclRule[])
+                : [awsDefault(100, "allow")]),
+              awsDefault(32767, "deny"),
+            ];
+            const aclId = `acl-default-${vpc.name}`;
+            return {
+              NetworkAclId: aclId,
+              VpcId: c.idOf(vpc),
+              IsDefault: true,
+              Associations: own.map((s) => ({
+                NetworkAclAssociationId: `aclassoc-${s.name}`,
+                NetworkAclId: aclId,
+                SubnetId: c.idOf(s),
+              })),
+              Entries: [
+                ...rules("ingress").map((rule) => entry(rule, false)),
+                ...rules("egress").map((rule) => entry(rule, true)),
+              ],
             };
           }),
       };
