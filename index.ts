@@ -47,6 +47,9 @@ export const globalClusterIdentifier = stack.primary.globalClusterIdentifier;
 export const globalWriterEndpoint = stack.primary.globalWriterEndpoint;
 export const databaseSecretArn = stack.global.databaseSecretArn;
 export const drDatabaseSecretArn = stack.global.drDatabaseSecretArn;
+// The master secret's rotation: its schedule and the function Secrets Manager invokes (primary region).
+export const dbSecretRotationDays = config.database.secretRotationDays;
+export const secretRotationFunctionName = stack.primary.secretRotation.functionName;
 export const transactionTableName = stack.global.tableName;
 export const transactionTableReplicaRegions = stack.global.tableReplicaRegions;
 export const backupPlanId = stack.global.backupPlanId;

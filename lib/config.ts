@@ -20,6 +20,7 @@ import {
   BackupConfig,
   DatabaseConfig,
   RawDataTierConfig,
+  RetentionLockConfig,
   parseDataTierConfig,
 } from "./data/data-tier-config";
 import { AppConfig, DnsConfig, RawAppConfig, parseAppConfig } from "./app/app-config";
@@ -69,6 +70,8 @@ export interface TapConfig {
   readonly database: DatabaseConfig;
   /** AWS Backup plan retention. */
   readonly backup: BackupConfig;
+  /** Production-only Object Lock on the txlogs buckets and Vault Lock on the vaults. */
+  readonly locks: RetentionLockConfig;
   /** The transaction API: Lambda or EC2, concurrency, ingress (lib/app/app-config.ts). */
   readonly app: AppConfig;
   /** The API's domain, zone, health checks and routing between regions. */
@@ -294,7 +297,7 @@ export function parseConfig(raw: RawConfig, aws: RawAwsConfig = {}): TapConfig {
   const mode = oneOf("mode", raw.mode ?? CONFIG_DEFAULTS.mode, STACK_MODES, problems);
   const protectResources = checkProtectResources(raw.protectResources, problems);
   const tags = checkTags(raw.tags, problems);
-  const { database, backup } = parseDataTierConfig(raw, problems);
+  const { database, backup, locks } = parseDataTierConfig(raw, problems);
   const { app, dns } = parseAppConfig(raw, { natGateways, mode }, problems);
   const operations = parseOperationsConfig(raw, { mode }, problems);
   const lookups = parseLookupPins(
@@ -321,6 +324,7 @@ export function parseConfig(raw: RawConfig, aws: RawAwsConfig = {}): TapConfig {
     credentials,
     database,
     backup,
+    locks,
     app,
     dns,
     operations,
@@ -359,6 +363,10 @@ export function loadConfig(
     dbSecretRotationDays: config.get("dbSecretRotationDays"),
     backupDailyRetentionDays: config.get("backupDailyRetentionDays"),
     backupHourlyRetentionDays: config.get("backupHourlyRetentionDays"),
+    txlogsLockMode: config.get("txlogsLockMode"),
+    txlogsRetentionDays: config.get("txlogsRetentionDays"),
+    vaultLockMode: config.get("vaultLockMode"),
+    vaultLockCoolingOffDays: config.get("vaultLockCoolingOffDays"),
     appTier: config.get("appTier"),
     apiReservedConcurrency: config.get("apiReservedConcurrency"),
     workerReservedConcurrency: config.get("workerReservedConcurrency"),

@@ -43,6 +43,13 @@ export interface ModeSettings {
    * `protectResources` (ModeOverrides).
    */
   readonly protectData: boolean;
+  /**
+   * S3 Object Lock on the txlogs buckets and AWS Backup Vault Lock on the vaults (issue #10),
+   * with the modes and days of the config (RetentionLockConfig). Off in test mode: a locked
+   * object version cannot be deleted before its retention ends, so force-destroy could not
+   * empty the bucket, and Object Lock can never be turned off again once on.
+   */
+  readonly retentionLocks: boolean;
 }
 
 const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
@@ -58,6 +65,7 @@ const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
     loadBalancerDeletionProtection: false,
     appLogRetentionDays: 7,
     protectData: false,
+    retentionLocks: false,
   },
   production: {
     kmsDeletionWindowDays: 30,
@@ -71,6 +79,7 @@ const SETTINGS: Readonly<Record<StackMode, ModeSettings>> = {
     loadBalancerDeletionProtection: true,
     appLogRetentionDays: 365,
     protectData: true,
+    retentionLocks: true,
   },
 };
 

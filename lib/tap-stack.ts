@@ -29,6 +29,7 @@ export class TapStack extends pulumi.ComponentResource {
       tags,
       credentials: args.credentials,
       database: args.database,
+      locks: args.locks,
       app: args.app,
       dns: args.dns,
       lookups: args.lookups,

@@ -15,6 +15,17 @@ export interface BackupVaultArgs {
   readonly retainOnDelete: boolean;
   /** Pulumi `protect` on the vault (production): destroy refuses before it starts. */
   readonly protect: boolean;
+  /**
+   * AWS Backup Vault Lock (production). Governance: no ChangeableForDays, so the lock stays
+   * removable. Compliance: ChangeableForDays = coolingOffDays; after that the lock is immutable
+   * and cannot be changed or deleted, irreversibly. undefined: no lock (test mode).
+   */
+  readonly lock?: {
+    readonly mode: "governance" | "compliance";
+    readonly coolingOffDays: number;
+    /** The shortest retention any backup rule writes into the vault. */
+    readonly minRetentionDays: number;
+  };
 }
 
 /** The region's AWS Backup vault; the DR vault receives the primary's cross-region copies. */
@@ -36,6 +47,23 @@ export class BackupVault extends pulumi.ComponentResource {
       },
       { parent: this, retainOnDelete: args.retainOnDelete, protect: args.protect },
     );
+    if (args.lock !== undefined) {
+      // No maxRetentionDays: in compliance mode the lock can never be changed after the
+      // cooling-off, so an upper bound would make every later increase of the backup retention
+      // config fail its jobs. The lower bound is the shortest retention the plans use; a later
+      // decrease below it fails the jobs in compliance mode (that is what the lock is for).
+      new aws.backup.VaultLockConfiguration(
+        `${name}-lock`,
+        {
+          backupVaultName: vault.name,
+          minRetentionDays: args.lock.minRetentionDays,
+          ...(args.lock.mode === "compliance"
+            ? { changeableForDays: args.lock.coolingOffDays }
+            : {}),
+        },
+        { parent: this, retainOnDelete: args.retainOnDelete, protect: args.protect },
+      );
+    }
     this.vaultName = vault.name;
     this.vaultArn = vault.arn;
     this.registerOutputs({ vaultName: this.vaultName, vaultArn: this.vaultArn });

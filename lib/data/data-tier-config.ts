@@ -35,6 +35,32 @@ export interface BackupConfig {
   readonly hourlyRetentionDays: number;
 }
 
+/** S3 Object Lock retention modes (DefaultRetention.Mode). */
+export const TXLOGS_LOCK_MODES = ["governance", "compliance"] as const;
+export type TxlogsLockMode = (typeof TXLOGS_LOCK_MODES)[number];
+/** AWS Backup Vault Lock: governance (removable) or compliance (immutable after the cooling-off). */
+export const VAULT_LOCK_MODES = ["governance", "compliance"] as const;
+export type VaultLockMode = (typeof VAULT_LOCK_MODES)[number];
+
+/**
+ * The production-only retention locks (issue #10): S3 Object Lock on both regions' txlogs
+ * buckets and AWS Backup Vault Lock on both vaults. Test mode builds neither.
+ */
+export interface RetentionLockConfig {
+  /** Default retention of the txlogs buckets (S3 Object Lock DefaultRetention). */
+  readonly txlogs: { readonly mode: TxlogsLockMode; readonly retentionDays: number };
+  readonly vault: {
+    readonly mode: VaultLockMode;
+    /** ChangeableForDays in compliance mode; unused in governance mode. */
+    readonly coolingOffDays: number;
+    /**
+     * MinRetentionDays: the shortest retention any backup rule writes into a vault (the hourly
+     * rule when on, else the daily rule and its copies), so no configured job falls below it.
+     */
+    readonly minRetentionDays: number;
+  };
+}
+
 export interface RawDataTierConfig {
   readonly dbCapacity?: string;
   readonly dbInstanceClass?: string;
@@ -47,6 +73,10 @@ export interface RawDataTierConfig {
   readonly dbSecretRotationDays?: string;
   readonly backupDailyRetentionDays?: string;
   readonly backupHourlyRetentionDays?: string;
+  readonly txlogsLockMode?: string;
+  readonly txlogsRetentionDays?: string;
+  readonly vaultLockMode?: string;
+  readonly vaultLockCoolingOffDays?: string;
 }
 
 export const DATA_TIER_DEFAULTS = {
@@ -61,6 +91,10 @@ export const DATA_TIER_DEFAULTS = {
   dbSecretRotationDays: 30,
   backupDailyRetentionDays: 35,
   backupHourlyRetentionDays: 0,
+  txlogsLockMode: "governance",
+  txlogsRetentionDays: 365,
+  vaultLockMode: "governance",
+  vaultLockCoolingOffDays: 3,
 } as const;
 
 /** Serverless v2 limits. A global database never auto-pauses, so 0 ACU is rejected. */
@@ -91,6 +125,19 @@ export const MAX_SECRET_ROTATION_DAYS = 90;
 export const MAX_HOURLY_RETENTION_DAYS = 35;
 /** Ten years: the longest retention this stack offers for daily recovery points. */
 export const MAX_DAILY_RETENTION_DAYS = 3650;
+
+/**
+ * S3 Object Lock DefaultRetention Days: at least 1; this stack allows up to 100 years
+ * (36500 days). S3 User Guide, "Locking objects with Object Lock".
+ */
+export const MAX_TXLOGS_RETENTION_DAYS = 36500;
+/**
+ * Vault Lock ChangeableForDays: AWS Backup enforces a 72-hour cooling-off, so at least 3
+ * (CloudFormation AWS::Backup::BackupVault LockConfigurationType). The upper bound is this
+ * stack's: a year to reconsider is more than enough.
+ */
+export const MIN_VAULT_LOCK_COOLING_OFF_DAYS = 3;
+export const MAX_VAULT_LOCK_COOLING_OFF_DAYS = 365;
 
 /**
  * Memory-optimized Graviton and Intel classes Aurora PostgreSQL global databases accept.
@@ -133,7 +180,7 @@ function parseRpo(value: string, problems: string[]): number | undefined {
 export function parseDataTierConfig(
   raw: RawDataTierConfig,
   problems: string[],
-): { database: DatabaseConfig; backup: BackupConfig } {
+): { database: DatabaseConfig; backup: BackupConfig; locks: RetentionLockConfig } {
   const d = DATA_TIER_DEFAULTS;
   const capacity = oneOf("dbCapacity", raw.dbCapacity ?? d.dbCapacity, DB_CAPACITY_MODES, problems);
 
@@ -210,7 +257,49 @@ export function parseDataTierConfig(
       problems,
     ) ?? d.backupHourlyRetentionDays;
 
+  const txlogsLockMode = oneOf(
+    "txlogsLockMode",
+    raw.txlogsLockMode ?? d.txlogsLockMode,
+    TXLOGS_LOCK_MODES,
+    problems,
+  );
+  const txlogsRetentionDays =
+    wholeNumber(
+      "txlogsRetentionDays",
+      raw.txlogsRetentionDays ?? String(d.txlogsRetentionDays),
+      1,
+      MAX_TXLOGS_RETENTION_DAYS,
+      " (S3 Object Lock default retention of the txlogs buckets, production mode only)",
+      problems,
+    ) ?? d.txlogsRetentionDays;
+  const vaultLockMode = oneOf(
+    "vaultLockMode",
+    raw.vaultLockMode ?? d.vaultLockMode,
+    VAULT_LOCK_MODES,
+    problems,
+  );
+  const coolingOffDays =
+    wholeNumber(
+      "vaultLockCoolingOffDays",
+      raw.vaultLockCoolingOffDays ?? String(d.vaultLockCoolingOffDays),
+      MIN_VAULT_LOCK_COOLING_OFF_DAYS,
+      MAX_VAULT_LOCK_COOLING_OFF_DAYS,
+      " (AWS Backup enforces a 72-hour cooling-off before a compliance-mode vault lock becomes immutable)",
+      problems,
+    ) ?? d.vaultLockCoolingOffDays;
+
   return {
+    locks: {
+      txlogs: { mode: txlogsLockMode, retentionDays: txlogsRetentionDays },
+      vault: {
+        mode: vaultLockMode,
+        coolingOffDays,
+        minRetentionDays:
+          hourlyRetentionDays > 0
+            ? Math.min(hourlyRetentionDays, dailyRetentionDays)
+            : dailyRetentionDays,
+      },
+    },
     database: {
       capacity,
       instanceClass,

@@ -4,7 +4,7 @@ import { bucketName, physicalName } from "../naming";
 import { accessLogBucketPolicy, tlsOnlyBucketPolicy } from "../security/resource-policies";
 import { AuroraCluster, MasterCredentials } from "./aurora-cluster";
 import { BackupVault } from "./backup-vault";
-import { DatabaseConfig } from "./data-tier-config";
+import { DatabaseConfig, RetentionLockConfig } from "./data-tier-config";
 import { ReplicationRole } from "./replication-role";
 import { SecureBucket } from "./secure-bucket";
 import { TransactionQueues } from "./transaction-queues";
@@ -78,6 +78,8 @@ export interface RegionalDataTierArgs {
   readonly databaseClientCidrs: readonly string[];
   /** Aurora capacity, RPO and automated backups (validated config). */
   readonly database: DatabaseConfig;
+  /** Object Lock of the txlogs bucket and Vault Lock of the vault, when settings.retentionLocks. */
+  readonly locks: RetentionLockConfig;
   /** How this region's cluster belongs to the global database. */
   readonly membership: DatabaseMembership;
   /** What the stack mode means for these resources (lib/modes.ts). */
@@ -187,6 +189,11 @@ export class RegionalDataTier extends pulumi.ComponentResource {
               policy: ({ bucketArn }) => tlsOnlyBucketPolicy(bucketArn),
               accessLogBucket: accessLogs,
               nameTag: physicalName("nameTag", purpose, scope),
+              // Transaction logs are immutable in production (issue #10): Object Lock on both
+              // regions' txlogs buckets, so the replicas keep their retention too.
+              ...(purpose === "txlogs" && settings.retentionLocks
+                ? { objectLock: args.locks.txlogs }
+                : {}),
             },
             child,
           ),
@@ -261,6 +268,7 @@ export class RegionalDataTier extends pulumi.ComponentResource {
         forceDestroy: settings.forceDestroy,
         retainOnDelete: settings.retainDataOnDelete,
         protect: settings.protectData,
+        lock: settings.retentionLocks ? args.locks.vault : undefined,
       },
       child,
     );

@@ -39,6 +39,16 @@ export interface SecureBucketArgs {
   readonly protect?: boolean;
   /** Name tag. */
   readonly nameTag: string;
+  /**
+   * S3 Object Lock with a default retention (production txlogs buckets). Never on the
+   * access-log bucket: S3 cannot deliver server access logs into an Object Lock bucket.
+   * Irreversible: once on, neither Object Lock nor versioning can be turned off.
+   * @default none
+   */
+  readonly objectLock?: {
+    readonly mode: "governance" | "compliance";
+    readonly retentionDays: number;
+  };
 }
 
 /** What a bucket policy is built from, once known. */
@@ -165,12 +175,41 @@ export class SecureBucket extends pulumi.ComponentResource {
       );
     }
 
+    // The standalone resource enables Object Lock on the existing, versioned bucket
+    // (PutObjectLockConfiguration, allowed on existing buckets since November 2023), so no
+    // bucket is replaced: see docs/aws-constraints-data-tier.md, "Object Lock and vault lock".
+    const objectLock =
+      args.objectLock === undefined
+        ? undefined
+        : new aws.s3.BucketObjectLockConfiguration(
+            `${name}-object-lock`,
+            {
+              bucket: bucket.id,
+              objectLockEnabled: "Enabled",
+              rule: {
+                defaultRetention: {
+                  mode: args.objectLock.mode === "compliance" ? "COMPLIANCE" : "GOVERNANCE",
+                  days: args.objectLock.retentionDays,
+                },
+              },
+            },
+            // S3 requires versioning before Object Lock can be enabled on an existing bucket.
+            // Retained and protected like the bucket: removing the resource must not drop the
+            // default retention.
+            {
+              parent: this,
+              dependsOn: [versioning],
+              retainOnDelete: args.retainOnDelete ?? true,
+              protect: args.protect ?? false,
+            },
+          );
+
     // Consumers outside (replication in particular, which S3 rejects on an unversioned
-    // bucket) get the name and ARN only once versioning is on.
-    this.bucketName = pulumi
-      .all([bucket.bucket, versioning.id])
-      .apply(([bucketName]) => bucketName);
-    this.bucketArn = pulumi.all([bucket.arn, versioning.id]).apply(([arn]) => arn);
+    // bucket, and which needs Object Lock on a destination when the source has it) get the
+    // name and ARN only once versioning, and Object Lock if any, are on.
+    const ready = [versioning.id, ...(objectLock ? [objectLock.id] : [])];
+    this.bucketName = pulumi.all([bucket.bucket, ...ready]).apply(([bucketName]) => bucketName);
+    this.bucketArn = pulumi.all([bucket.arn, ...ready]).apply(([arn]) => arn);
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
   }
 }

@@ -6,7 +6,7 @@ import { AwsCredentials } from "../aws-credentials";
 import { AppConfig, DnsConfig } from "../app/app-config";
 import { fleetServiceLinkedRoleName } from "../app/ec2-instance-policy";
 import { RegionalAppTier } from "../app/regional-app-tier";
-import { DatabaseConfig } from "../data/data-tier-config";
+import { DatabaseConfig, RetentionLockConfig } from "../data/data-tier-config";
 import { DatabaseMembership, RegionalDataTier } from "../data/regional-data-tier";
 import { FailoverAutomation } from "../failover/failover-automation";
 import { ModeSettings, modeSettings } from "../modes";
@@ -69,6 +69,8 @@ export interface RegionalDeploymentArgs {
   readonly peerRegion: string;
   /** Aurora capacity, RPO and automated backups. */
   readonly database: DatabaseConfig;
+  /** Production-only Object Lock on the txlogs bucket and Vault Lock on the vault. */
+  readonly locks: RetentionLockConfig;
   /** The transaction API: what runs it, its concurrency and who may reach it. */
   readonly app: AppConfig;
   /** The API's domain and zone; no domain means an HTTP-only load balancer (test mode). */
@@ -253,6 +255,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
           ...appSubnetCidrs(this.args.peerVpcCidr),
         ],
         database: this.args.database,
+        locks: this.args.locks,
         membership,
         settings: this.settings,
         accountId: this.accountId,

@@ -30,6 +30,13 @@ export function replicationSourcePolicy(
           "s3:GetObjectVersionForReplication",
           "s3:GetObjectVersionAcl",
           "s3:GetObjectVersionTagging",
+          // Object Lock (the production txlogs buckets): S3 needs these two on the source to
+          // replicate a version's retention and legal hold (S3 FAQ, "Do I need additional
+          // permissions to replicate objects from buckets with S3 Object Lock enabled?"; S3 User
+          // Guide, "Object Lock considerations", Using Object Lock with S3 Replication). Granted
+          // in both modes: harmless on a bucket without Object Lock.
+          "s3:GetObjectRetention",
+          "s3:GetObjectLegalHold",
         ],
         Resource: sourceBucketArns.map((arn) => `${arn}/*`),
       },

@@ -4,10 +4,25 @@ import {
   DescribeGlobalClustersCommand,
   type Parameter,
 } from "@aws-sdk/client-rds";
+import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { clientsFor } from "./clients";
 import { eventually } from "./polling";
 import { StackOutputs, describeLive } from "./stack-outputs";
+
+/** Secrets Manager's bounds on RotationRules.AutomaticallyAfterDays that this stack allows (1-90). */
+const MIN_ROTATION_DAYS = 1;
+const MAX_ROTATION_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]. */
+function lambdaArnParts(arn: string): { region: string; account: string; name: string } {
+  const parts = arn.split(":");
+  if (parts.length < 7 || parts[0] !== "arn" || parts[2] !== "lambda" || parts[5] !== "function") {
+    throw new Error(`RotationLambdaARN ${arn} is not a Lambda function ARN`);
+  }
+  return { region: parts[3], account: parts[4], name: parts[6] };
+}
 
 describeLive("deployed Aurora global database", (outputs: StackOutputs) => {
   const primaryRegion = (): string => outputs.text("primaryRegion");
@@ -95,5 +110,44 @@ describeLive("deployed Aurora global database", (outputs: StackOutputs) => {
     const replica = (secret.ReplicationStatus ?? []).find((r) => r.Region === drRegion());
     expect(replica?.Status).toBe("InSync");
     expect(replica?.KmsKeyId).toBe(outputs.text("drKmsKeyArn"));
+  });
+
+  it("rotates the master secret on the configured schedule with this stack's function in the primary region", async () => {
+    const { secrets, lambda } = clientsFor(primaryRegion());
+    const secret = await secrets.send(
+      new DescribeSecretCommand({ SecretId: outputs.text("databaseSecretArn") }),
+    );
+    expect(secret.RotationEnabled).toBe(true);
+    const days = secret.RotationRules?.AutomaticallyAfterDays;
+    expect(days).toBeGreaterThanOrEqual(MIN_ROTATION_DAYS);
+    expect(days).toBeLessThanOrEqual(MAX_ROTATION_DAYS);
+    expect(days).toBe(outputs.number("dbSecretRotationDays"));
+
+    // The function Secrets Manager invokes: this stack's, in the primary region and account
+    // (the secret lives there; the DR copy is a read-only replica that is never rotated itself).
+    const rotationArn = secret.RotationLambdaARN;
+    expect(rotationArn).toBeDefined();
+    const target = lambdaArnParts(rotationArn ?? "");
+    expect(target).toEqual({
+      region: primaryRegion(),
+      account: outputs.text("accountId"),
+      name: outputs.text("secretRotationFunctionName"),
+    });
+    // ...and it exists there (a name alone could point at a deleted function).
+    const fn = await lambda.send(
+      new GetFunctionConfigurationCommand({ FunctionName: rotationArn }),
+    );
+    expect(fn.FunctionName).toBe(outputs.text("secretRotationFunctionName"));
+
+    // The first rotation starts when the schedule is set; dates, where reported, are sane.
+    const now = Date.now();
+    if (secret.LastRotatedDate !== undefined) {
+      expect(secret.LastRotatedDate.getTime()).toBeLessThanOrEqual(now + 5 * 60 * 1000);
+    }
+    if (secret.NextRotationDate !== undefined) {
+      expect(secret.NextRotationDate.getTime()).toBeLessThanOrEqual(
+        now + ((days ?? MAX_ROTATION_DAYS) + 1) * DAY_MS,
+      );
+    }
   });
 });

@@ -34,6 +34,8 @@ export const STACK_OUTPUT_KEYS = [
   "globalWriterEndpoint",
   "databaseSecretArn",
   "drDatabaseSecretArn",
+  "dbSecretRotationDays",
+  "secretRotationFunctionName",
   "transactionTableName",
   "transactionTableReplicaRegions",
   "backupPlanId",
@@ -125,6 +127,16 @@ export class StackOutputs {
   optionalText(key: StackOutputKey): string | undefined {
     const value = this.values[key];
     return typeof value === "string" && value !== "" ? value : undefined;
+  }
+
+  /** A number output: a JSON number, or its decimal text (some CI steps flatten values to strings). */
+  number(key: StackOutputKey): number {
+    const raw = this.values[key];
+    const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      throw new Error(`stack output ${key} is missing or not a number in ${this.file}`);
+    }
+    return value;
   }
 
   /** A list output: a JSON array, or a JSON array flattened to a string by some CI steps. */

@@ -12,6 +12,14 @@ import { clientsFor } from "./clients";
 import { StackOutputs, describeLive } from "./stack-outputs";
 
 describeLive("deployed global table and backups", (outputs: StackOutputs) => {
+  // Vault Lock is a production-mode setting (test mode leaves it off so destroy can empty the
+  // vaults); decided when the suite is defined, so a skipped case says why in its title.
+  const isProduction = outputs.optionalText("stackMode") === "production";
+  const inProduction = isProduction ? it : it.skip;
+  const productionNote = isProduction
+    ? ""
+    : " (skipped: test-mode stacks set no vault lock, so destroy can empty the vaults)";
+
   it("replicates the transaction table to the DR region, under the DR key", async () => {
     const tableName = outputs.text("transactionTableName");
     const primary = await clientsFor(outputs.text("primaryRegion")).dynamodb.send(
@@ -46,6 +54,18 @@ describeLive("deployed global table and backups", (outputs: StackOutputs) => {
       expect(vault.EncryptionKeyArn).toBe(outputs.text(`${side}KmsKeyArn`));
     }
   });
+
+  inProduction.each(["primary", "dr"] as const)(
+    `locks the %s vault with AWS Backup Vault Lock and a minimum retention${productionNote}`,
+    async (side) => {
+      const { backup } = clientsFor(outputs.text(`${side}Region`));
+      const vault = await backup.send(
+        new DescribeBackupVaultCommand({ BackupVaultName: outputs.text(`${side}BackupVaultName`) }),
+      );
+      expect(vault.Locked).toBe(true);
+      expect(vault.MinRetentionDays ?? 0).toBeGreaterThan(0);
+    },
+  );
 
   it.each([
     ["primary", "dr"],

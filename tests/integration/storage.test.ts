@@ -1,5 +1,6 @@
 import {
   GetBucketEncryptionCommand,
+  GetObjectLockConfigurationCommand,
   GetBucketReplicationCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
@@ -14,6 +15,14 @@ const SIDES = [
 ] as const;
 
 describeLive("deployed buckets and queues", (outputs: StackOutputs) => {
+  // Object Lock is a production-mode setting (test mode leaves it off so destroy can empty the
+  // buckets); decided when the suite is defined, so a skipped case says why in its title.
+  const isProduction = outputs.optionalText("stackMode") === "production";
+  const inProduction = isProduction ? it : it.skip;
+  const productionNote = isProduction
+    ? ""
+    : " (skipped: test-mode stacks set no Object Lock, so destroy can empty the bucket)";
+
   it.each(SIDES)(
     "versions, encrypts and closes the %s buckets, and replicates them to the other region",
     async (side, regionKey, keyKey, peer, peerKeyKey) => {
@@ -45,6 +54,21 @@ describeLive("deployed buckets and queues", (outputs: StackOutputs) => {
         );
         expect(replicationRule.Destination?.ReplicationTime?.Status).toBe("Enabled");
       }
+    },
+  );
+
+  inProduction.each(SIDES)(
+    `locks the %s txlogs bucket with S3 Object Lock and a default retention${productionNote}`,
+    async (side, regionKey) => {
+      const { s3 } = clientsFor(outputs.text(regionKey));
+      const Bucket = outputs.text(`${side}TxlogsBucketName`);
+      const { ObjectLockConfiguration } = await s3.send(
+        new GetObjectLockConfigurationCommand({ Bucket }),
+      );
+      expect(ObjectLockConfiguration?.ObjectLockEnabled).toBe("Enabled");
+      const retention = ObjectLockConfiguration?.Rule?.DefaultRetention;
+      expect(["GOVERNANCE", "COMPLIANCE"]).toContain(retention?.Mode);
+      expect((retention?.Days ?? 0) + (retention?.Years ?? 0)).toBeGreaterThan(0);
     },
   );
 

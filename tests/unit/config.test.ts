@@ -42,6 +42,11 @@ describe("parseConfig", () => {
         secretRotationDays: 30,
       },
       backup: { dailyRetentionDays: 35, hourlyRetentionDays: 0 },
+      // Production mode only: Object Lock on the txlogs buckets, Vault Lock on the vaults.
+      locks: {
+        txlogs: { mode: "governance", retentionDays: 365 },
+        vault: { mode: "governance", coolingOffDays: 3, minRetentionDays: 35 },
+      },
       app: {
         tier: "lambda",
         apiReservedConcurrency: 50,
@@ -100,7 +105,70 @@ describe("parseConfig", () => {
     expect(config.tags).toEqual({ CostCenter: "payments" });
   });
 
+  it("reads the retention locks, and holds the vault lock's minimum to the shortest backup retention", () => {
+    const config = parseConfig({
+      environmentSuffix: "dev",
+      domainName: "payments.example.com",
+      txlogsLockMode: "compliance",
+      txlogsRetentionDays: "36500",
+      vaultLockMode: "compliance",
+      vaultLockCoolingOffDays: "3",
+      backupDailyRetentionDays: "90",
+      backupHourlyRetentionDays: "2",
+    });
+    expect(config.locks).toEqual({
+      txlogs: { mode: "compliance", retentionDays: 36500 },
+      vault: { mode: "compliance", coolingOffDays: 3, minRetentionDays: 2 },
+    });
+  });
+
   it.each<[string, RawConfig, string]>([
+    [
+      "unknown txlogs lock mode",
+      {
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        txlogsLockMode: "legal-hold",
+      },
+      'txlogsLockMode: "legal-hold" is not allowed; use one of governance, compliance',
+    ],
+    [
+      "txlogs retention of 0 days",
+      { environmentSuffix: "dev", domainName: "payments.example.com", txlogsRetentionDays: "0" },
+      'txlogsRetentionDays: "0" is not allowed; use a whole number from 1 to 36500 (S3 Object Lock default retention of the txlogs buckets, production mode only)',
+    ],
+    [
+      "txlogs retention over 100 years",
+      {
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        txlogsRetentionDays: "36501",
+      },
+      'txlogsRetentionDays: "36501" is not allowed; use a whole number from 1 to 36500 (S3 Object Lock default retention of the txlogs buckets, production mode only)',
+    ],
+    [
+      "unknown vault lock mode",
+      { environmentSuffix: "dev", domainName: "payments.example.com", vaultLockMode: "COMPLIANCE" },
+      'vaultLockMode: "COMPLIANCE" is not allowed; use one of governance, compliance',
+    ],
+    [
+      "a cooling-off under AWS Backup's 72 hours",
+      {
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        vaultLockCoolingOffDays: "2",
+      },
+      'vaultLockCoolingOffDays: "2" is not allowed; use a whole number from 3 to 365 (AWS Backup enforces a 72-hour cooling-off before a compliance-mode vault lock becomes immutable)',
+    ],
+    [
+      "a fractional cooling-off",
+      {
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        vaultLockCoolingOffDays: "3.5",
+      },
+      'vaultLockCoolingOffDays: "3.5" is not allowed; use a whole number from 3 to 365 (AWS Backup enforces a 72-hour cooling-off before a compliance-mode vault lock becomes immutable)',
+    ],
     [
       "missing suffix",
       { domainName: "payments.example.com" },

@@ -4,6 +4,7 @@
  * reports). The table test (tests/simulated/live-suites.test.ts) runs the named test on each.
  */
 import type { CapturedResource } from "../../support/mock-graph";
+import { Cloud } from "./cloud";
 import type { SimulatedStack } from "./simulated-aws";
 
 export interface Mutation {
@@ -52,6 +53,7 @@ const QUEUE = "aws:sqs/queue:Queue";
 const CLUSTER = "aws:rds/cluster:Cluster";
 const PARAMS = "aws:rds/clusterParameterGroup:ClusterParameterGroup";
 const SECRET = "aws:secretsmanager/secret:Secret";
+const SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
 const TABLE = "aws:dynamodb/table:Table";
 const FUNCTION = "aws:lambda/function:Function";
 const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -93,8 +95,19 @@ const clusterTest = (side: string) =>
 const MEMBERS_TEST = "has both regional clusters as members, exactly one of them the writer";
 const SECRET_TEST =
   "keeps the master secret in the primary region with an in-sync replica in the DR region";
+const ROTATION_TEST =
+  "rotates the master secret on the configured schedule with this stack's function in the primary region";
+const MASTER_ROTATION = "tap-global-db-secret-rotation";
+const rotationArn = (stack: SimulatedStack): string =>
+  String(find(stack, SECRET_ROTATION, MASTER_ROTATION).inputs.rotationLambdaArn);
 const TABLE_TEST = "replicates the transaction table to the DR region, under the DR key";
 const VAULT_TEST = "keeps a vault per region under that region's key";
+const vaultLockTest = (side: string) =>
+  `locks the ${side} vault with AWS Backup Vault Lock and a minimum retention`;
+const objectLockTest = (side: string) =>
+  `locks the ${side} txlogs bucket with S3 Object Lock and a default retention`;
+const OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
+const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
 const planTest = (side: string, peer: string) =>
   `backs up the ${side} cluster daily into its region's vault and copies it to the ${peer} vault`;
 const advancedDynamoDbTest = (side: string) =>
@@ -341,6 +354,20 @@ export const MUTATIONS: readonly Mutation[] = [
       ),
   },
   {
+    name: "Object Lock missing on the DR txlogs bucket",
+    suite: "storage",
+    test: objectLockTest("dr"),
+    apply: (s) => remove(s, OBJECT_LOCK, "tap-dr-data-txlogs-object-lock"),
+  },
+  {
+    name: "primary txlogs Object Lock without a default retention",
+    suite: "storage",
+    test: objectLockTest("primary"),
+    apply: (s) => {
+      delete find(s, OBJECT_LOCK, "tap-primary-data-txlogs-object-lock").inputs.rule;
+    },
+  },
+  {
     name: "primary queue without a redrive policy",
     suite: "storage",
     test: queueTest("primary"),
@@ -421,6 +448,51 @@ export const MUTATIONS: readonly Mutation[] = [
     },
   },
   {
+    name: "master secret without rotation",
+    suite: "database",
+    test: ROTATION_TEST,
+    apply: (s) => remove(s, SECRET_ROTATION, MASTER_ROTATION),
+  },
+  {
+    name: "master secret rotated every 365 days (over the 90-day bound)",
+    suite: "database",
+    test: ROTATION_TEST,
+    apply: (s) =>
+      set(s, SECRET_ROTATION, MASTER_ROTATION, { rotationRules: { automaticallyAfterDays: 365 } }),
+  },
+  {
+    name: "master secret rotated on another schedule than dbSecretRotationDays",
+    suite: "database",
+    test: ROTATION_TEST,
+    apply: (s) =>
+      set(s, SECRET_ROTATION, MASTER_ROTATION, {
+        rotationRules: { automaticallyAfterDays: Number(s.run.outputs.dbSecretRotationDays) + 1 },
+      }),
+  },
+  {
+    name: "master secret rotation function in the DR region",
+    suite: "database",
+    test: ROTATION_TEST,
+    apply: (s) =>
+      set(s, SECRET_ROTATION, MASTER_ROTATION, {
+        rotationLambdaArn: rotationArn(s).replace(
+          `:lambda:${output(s, "primaryRegion")}:`,
+          `:lambda:${output(s, "drRegion")}:`,
+        ),
+      }),
+  },
+  {
+    name: "master secret rotated by another function (the primary orchestrator)",
+    suite: "database",
+    test: ROTATION_TEST,
+    apply: (s) =>
+      set(s, SECRET_ROTATION, MASTER_ROTATION, {
+        rotationLambdaArn: new Cloud(s).arnOf(
+          find(s, FUNCTION, "tap-primary-failover-orchestrator"),
+        ),
+      }),
+  },
+  {
     name: "table replica under the primary region's key",
     suite: "state-and-backup",
     test: TABLE_TEST,
@@ -468,6 +540,18 @@ export const MUTATIONS: readonly Mutation[] = [
     apply: (s) => {
       delete find(s, "aws:backup/vault:Vault", "tap-dr-data-backup-vault").inputs.kmsKeyArn;
     },
+  },
+  {
+    name: "DR vault unlocked (no vault lock configuration)",
+    suite: "state-and-backup",
+    test: vaultLockTest("dr"),
+    apply: (s) => remove(s, VAULT_LOCK, "tap-dr-data-backup-vault-lock"),
+  },
+  {
+    name: "primary vault unlocked (no vault lock configuration)",
+    suite: "state-and-backup",
+    test: vaultLockTest("primary"),
+    apply: (s) => remove(s, VAULT_LOCK, "tap-primary-data-backup-vault-lock"),
   },
   {
     name: "primary backup plan without a copy to the DR vault",

@@ -10,7 +10,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { Cloud, type SimulatedStack, awsError, records, regionOf, text } from "./cloud";
+import { Cloud, type SimulatedStack, awsError, record, records, regionOf, text } from "./cloud";
 import { installEc2 } from "./services/ec2";
 import { installKms } from "./services/kms";
 import { installS3 } from "./services/s3";
@@ -47,7 +47,8 @@ export function installSimulatedAws(current: () => SimulatedStack): () => void {
     installSfn(cloud),
   ];
   const secrets = mockClient(SecretsManagerClient);
-  // DescribeSecretResponse; ReplicationStatus is ReplicationStatusType[].
+  // DescribeSecretResponse; ReplicationStatus is ReplicationStatusType[]; RotationRules is
+  // RotationRulesType. A secret without a SecretRotation reports RotationEnabled false.
   secrets
     .on(DescribeSecretCommand)
     .callsFake(async (input: DescribeSecretCommandInput, getClient) => {
@@ -64,11 +65,22 @@ export function installSimulatedAws(current: () => SimulatedStack): () => void {
       const sequence = c.stack.service.secretReplicaStatuses;
       const answer = sequence[Math.min(c.stack.service.secretDescribeCalls, sequence.length - 1)];
       c.stack.service.secretDescribeCalls += 1;
+      // The secret's schedule, from the graph's SecretRotation (secretId: the secret's id or ARN).
+      const rotation = c
+        .of("aws:secretsmanager/secretRotation:SecretRotation")
+        .find((r) => [c.idOf(secret), c.arnOf(secret)].includes(String(r.inputs.secretId)));
+      const days = record(rotation?.inputs.rotationRules).automaticallyAfterDays;
       return {
         ARN: c.arnOf(secret),
         Name: c.nameOf(secret),
         KmsKeyId: text(secret.inputs.kmsKeyId),
         PrimaryRegion: region,
+        RotationEnabled: rotation !== undefined,
+        RotationLambdaARN: text(rotation?.inputs.rotationLambdaArn),
+        RotationRules:
+          rotation === undefined
+            ? undefined
+            : { AutomaticallyAfterDays: typeof days === "number" ? days : undefined },
         ReplicationStatus: records(secret.inputs.replicas).map((replica) => ({
           Region: text(replica.region),
           KmsKeyId: text(replica.kmsKeyId) ?? "alias/aws/secretsmanager",

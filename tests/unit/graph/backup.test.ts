@@ -155,3 +155,63 @@ describe("AWS Backup with hourly backups and longer retention", () => {
     expect(regionOfArn(rules[0].copyActions?.[0].destinationVaultArn)).toBe("us-east-2");
   });
 });
+
+const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
+
+describe.each<[string, Record<string, string>, Record<string, number> | undefined]>([
+  ["test", {}, undefined],
+  // Governance: no changeableForDays, so the lock stays removable.
+  ["production", {}, { minRetentionDays: 35 }],
+  [
+    "production",
+    {
+      vaultLockMode: "compliance",
+      vaultLockCoolingOffDays: "14",
+      backupDailyRetentionDays: "90",
+      backupHourlyRetentionDays: "2",
+    },
+    { minRetentionDays: 2, changeableForDays: 14 },
+  ],
+])("AWS Backup Vault Lock in %s mode with %j", (mode, config, expected) => {
+  let graph: Graph;
+  beforeAll(async () => {
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode,
+        ...config,
+      }),
+    );
+  });
+
+  it(
+    expected === undefined
+      ? "locks no vault, so destroy can still empty and delete both"
+      : `locks both vaults with ${JSON.stringify(expected)} and no maximum retention`,
+    () => {
+      const locks = graph.ofType(VAULT_LOCK);
+      if (expected === undefined) {
+        expect(locks).toEqual([]);
+        return;
+      }
+      const vaults = graph.ofType(VAULT);
+      expect(locks.map((lock) => lock.region).sort()).toEqual(["us-east-1", "us-east-2"]);
+      for (const lock of locks) {
+        const vault = vaults.find((v) => v.region === lock.region) as CapturedResource;
+        expect(lock.inputs.backupVaultName).toBe(vault.inputs.name);
+        expect(lock.inputs).toEqual({ backupVaultName: vault.inputs.name, ...expected });
+        expect(lock.retainOnDelete).toBe(true);
+      }
+      // The lock's minimum never exceeds any retention a plan writes into the vaults.
+      for (const plan of graph.ofType(PLAN)) {
+        for (const rule of plan.inputs.rules as Rule[]) {
+          expect(rule.lifecycle.deleteAfter).toBeGreaterThanOrEqual(expected.minRetentionDays);
+          for (const copy of rule.copyActions ?? []) {
+            expect(copy.lifecycle.deleteAfter).toBeGreaterThanOrEqual(expected.minRetentionDays);
+          }
+        }
+      }
+    },
+  );
+});

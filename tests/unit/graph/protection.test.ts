@@ -19,6 +19,13 @@ const PROTECTED: readonly [string, Record<string, number>][] = [
   // txlogs, documents, the data tier's access logs and the load balancer's access logs.
   ["aws:s3/bucket:Bucket", { "us-east-1": 4, "us-east-2": 4 }],
   ["aws:backup/vault:Vault", { "us-east-1": 1, "us-east-2": 1 }],
+  // The retention locks (issue #10): deleting them would drop the txlogs default retention or
+  // the vault lock (DeleteBackupVaultLockConfiguration), so they are retained and protected.
+  [
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    { "us-east-1": 1, "us-east-2": 1 },
+  ],
+  ["aws:backup/vaultLockConfiguration:VaultLockConfiguration", { "us-east-1": 1, "us-east-2": 1 }],
   ["aws:kms/key:Key", { "us-east-1": 1, "us-east-2": 1 }],
   // The DR replica is part of the secret resource.
   ["aws:secretsmanager/secret:Secret", { "us-east-1": 1 }],

@@ -5,6 +5,7 @@ import { CapturedResource, runProgram } from "../../support/mock-graph";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+const OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
 const REGIONS = ["us-east-1", "us-east-2"];
 const PEER: Record<string, string> = { "us-east-1": "us-east-2", "us-east-2": "us-east-1" };
 
@@ -180,6 +181,91 @@ describe.each([
       }
       const versioning = configOf(graph, bucket, "aws:s3/bucketVersioning:BucketVersioning");
       expect(graph.dependsOn(lifecycle, versioning)).toBe(true);
+    }
+  });
+});
+
+describe.each([
+  ["test", {}, undefined],
+  ["production", {}, { mode: "GOVERNANCE", days: 365 }],
+  [
+    "production",
+    { txlogsLockMode: "compliance", txlogsRetentionDays: "2555" },
+    { mode: "COMPLIANCE", days: 2555 },
+  ],
+])("S3 Object Lock in %s mode with %j", (mode, config, expected) => {
+  let graph: Graph;
+  beforeAll(async () => {
+    graph = new Graph(
+      await runProgram({
+        environmentSuffix: "dev",
+        domainName: "payments.example.com",
+        mode,
+        ...config,
+      }),
+    );
+  });
+
+  const txlogsBuckets = (): CapturedResource[] =>
+    graph.ofType(BUCKET).filter((bucket) => purposeOf(bucket) === "txlogs");
+
+  if (expected === undefined) {
+    it("locks nothing, so force-destroy can still empty and delete every bucket", () => {
+      expect(graph.ofType(OBJECT_LOCK)).toEqual([]);
+      for (const bucket of graph.ofType(BUCKET)) {
+        expect(bucket.inputs.forceDestroy).toBe(true);
+        expect(bucket.inputs.objectLockEnabled).toBeUndefined();
+      }
+    });
+    return;
+  }
+
+  it(`locks both regions' txlogs buckets (${expected.mode}, ${expected.days} days), after versioning, and no other bucket`, () => {
+    expect(
+      txlogsBuckets()
+        .map((bucket) => bucket.region)
+        .sort(),
+    ).toEqual(REGIONS);
+    for (const bucket of txlogsBuckets()) {
+      const lock = configOf(graph, bucket, OBJECT_LOCK);
+      expect(lock.inputs).toMatchObject({
+        objectLockEnabled: "Enabled",
+        rule: { defaultRetention: { mode: expected.mode, days: expected.days } },
+      });
+      expect(lock.region).toBe(bucket.region);
+      expect(lock.retainOnDelete).toBe(true);
+      const versioning = configOf(graph, bucket, "aws:s3/bucketVersioning:BucketVersioning");
+      expect(graph.dependsOn(lock, versioning)).toBe(true);
+      // The standalone resource enables Object Lock on the existing bucket: no replacement.
+      expect(bucket.inputs.objectLockEnabled).toBeUndefined();
+    }
+    const locked = graph.ofType(OBJECT_LOCK).map((lock) => lock.inputs.bucket);
+    expect(locked.sort()).toEqual(
+      txlogsBuckets()
+        .map((bucket) => `${bucket.name}-id`)
+        .sort(),
+    );
+  });
+
+  it("replicates txlogs only after Object Lock is on at both ends, with a role that can read lock state", () => {
+    for (const config of graph.ofType(REPLICATION)) {
+      const source = bucketNamed(graph, config.inputs.bucket);
+      if (purposeOf(source) !== "txlogs") continue;
+      const [rule] = config.inputs.rules as { destination: { bucket: string } }[];
+      const destination = graph.byArn(rule.destination.bucket);
+      for (const bucket of [source, destination]) {
+        expect(graph.dependsOn(config, configOf(graph, bucket, OBJECT_LOCK))).toBe(true);
+      }
+      const role = graph.byArn(config.inputs.role);
+      const read = graph
+        .ofType("aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => p.inputs.role === role.inputs.name)
+        .flatMap((p) => policyOf(p).Statement)
+        .find((statement) => statement.Sid === "ReadObjectVersionsToReplicate") as PolicyStatement;
+      expect(asArray(read.Action)).toEqual(
+        expect.arrayContaining(["s3:GetObjectRetention", "s3:GetObjectLegalHold"]),
+      );
+      expect(asArray(read.Resource)).toContain(`arn:aws:s3:::${str(source, "bucket")}/*`);
     }
   });
 });

@@ -17,7 +17,8 @@ import { Cloud, awsError, awsManagedKey, records, regionOf, text } from "../clou
 
 export function installBackup(cloud: () => Cloud): () => void {
   const backup = mockClient(BackupClient);
-  // DescribeBackupVaultOutput; without a customer key, AWS Backup uses aws/backup.
+  // DescribeBackupVaultOutput; without a customer key, AWS Backup uses aws/backup. Locked and
+  // the retention bounds come from the vault's lock configuration, when it has one.
   backup
     .on(DescribeBackupVaultCommand)
     .callsFake(async (input: DescribeBackupVaultCommandInput, getClient) => {
@@ -27,10 +28,17 @@ export function installBackup(cloud: () => Cloud): () => void {
         .of("aws:backup/vault:Vault", region)
         .find((v) => c.nameOf(v) === input.BackupVaultName);
       if (!vault) throw awsError("ResourceNotFoundException", "Backup vault not found");
+      const lock = c
+        .of("aws:backup/vaultLockConfiguration:VaultLockConfiguration", region)
+        .find((l) => l.inputs.backupVaultName === c.nameOf(vault));
+      const days = (value: unknown) => (typeof value === "number" ? value : undefined);
       return {
         BackupVaultName: c.nameOf(vault),
         BackupVaultArn: c.arnOf(vault),
         EncryptionKeyArn: text(vault.inputs.kmsKeyArn) ?? awsManagedKey(region, "backup"),
+        Locked: lock !== undefined,
+        MinRetentionDays: days(lock?.inputs.minRetentionDays),
+        MaxRetentionDays: days(lock?.inputs.maxRetentionDays),
       };
     });
   // GetBackupPlanOutput.BackupPlan: BackupPlan with Rules: BackupRule[]

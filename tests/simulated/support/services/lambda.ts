@@ -8,7 +8,13 @@
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { InvokeCommand, type InvokeCommandInput, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  GetFunctionConfigurationCommand,
+  type GetFunctionConfigurationCommandInput,
+  InvokeCommand,
+  type InvokeCommandInput,
+  LambdaClient,
+} from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -127,5 +133,18 @@ export function installLambda(cloud: () => Cloud): () => void {
       logger.setLogLevel(level);
     }
   });
+  // FunctionConfiguration (GetFunctionConfigurationResponse): the function in the client's region.
+  lambda
+    .on(GetFunctionConfigurationCommand)
+    .callsFake(async (input: GetFunctionConfigurationCommandInput, getClient) => {
+      const region = await regionOf(getClient);
+      const c = cloud();
+      const fn = functionIn(c, input.FunctionName, region);
+      return {
+        FunctionName: c.nameOf(fn),
+        FunctionArn: c.arnOf(fn),
+        State: "Active",
+      };
+    });
   return () => lambda.restore();
 }

@@ -6,6 +6,8 @@ import {
   type GetBucketReplicationCommandInput,
   GetBucketVersioningCommand,
   type GetBucketVersioningCommandInput,
+  GetObjectLockConfigurationCommand,
+  type GetObjectLockConfigurationCommandInput,
   GetPublicAccessBlockCommand,
   type GetPublicAccessBlockCommandInput,
   S3Client,
@@ -22,6 +24,39 @@ export function installS3(cloud: () => Cloud): () => void {
       const bucket = c.bucket(input.Bucket, await regionOf(getClient));
       const part = c.bucketPart("aws:s3/bucketVersioning:BucketVersioning", bucket);
       return { Status: text(record(part?.inputs.versioningConfiguration).status) };
+    },
+  );
+  // GetObjectLockConfigurationOutput.ObjectLockConfiguration; a bucket without Object Lock
+  // answers ObjectLockConfigurationNotFoundError.
+  s3.on(GetObjectLockConfigurationCommand).callsFake(
+    async (input: GetObjectLockConfigurationCommandInput, getClient) => {
+      const c = cloud();
+      const bucket = c.bucket(input.Bucket, await regionOf(getClient));
+      const part = c.bucketPart(
+        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+        bucket,
+      );
+      if (!part)
+        throw awsError(
+          "ObjectLockConfigurationNotFoundError",
+          "Object Lock configuration does not exist for this bucket",
+        );
+      const retention = record(record(part.inputs.rule).defaultRetention);
+      return {
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: text(part.inputs.objectLockEnabled),
+          Rule:
+            Object.keys(retention).length === 0
+              ? undefined
+              : {
+                  DefaultRetention: {
+                    Mode: text(retention.mode),
+                    Days: typeof retention.days === "number" ? retention.days : undefined,
+                    Years: typeof retention.years === "number" ? retention.years : undefined,
+                  },
+                },
+        },
+      };
     },
   );
   // GetPublicAccessBlockOutput.PublicAccessBlockConfiguration, in the API's field order.
