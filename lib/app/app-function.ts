@@ -10,6 +10,9 @@ import {
 } from "../security/lambda-grants";
 import { LAMBDA_HANDLER, handlerArchive } from "./lambda-bundle";
 
+/** /tmp of every function, in MB: the free 512 MB (API default), made explicit. */
+export const LAMBDA_EPHEMERAL_STORAGE_MB = 512;
+
 /** One outbound rule of a function's security group, to exactly one kind of destination. */
 export type EgressRule = {
   /** Shown in EC2 (SG-1). */
@@ -218,6 +221,9 @@ export class AppFunction<A extends AppFunctionArgs = AppFunctionArgs>
         kmsKeyArn: args.kmsKeyArn,
         environment: { variables: { ...args.environment } },
         tracingConfig: { mode: "Active" },
+        // Explicit, equal to the API default of 512 MB (EphemeralStorage, Lambda API reference):
+        // /tmp above 512 MB is billed per GB-second, and no handler here writes to /tmp.
+        ephemeralStorage: { size: LAMBDA_EPHEMERAL_STORAGE_MB },
         vpcConfig:
           network === undefined
             ? undefined

@@ -44,6 +44,10 @@ export class ControlTable extends pulumi.ComponentResource {
         name: controlTableName({ environmentSuffix: args.environmentSuffix, region: args.region }),
         // A few writes per failover and per audit read: on-demand costs nothing while idle (DDB-3).
         billingMode: "PAY_PER_REQUEST",
+        // Explicit, equal to the API default (CreateTable TableClass: STANDARD): a small lock and
+        // audit table saves next to nothing on infrequent-access storage, which prices requests
+        // higher (DynamoDB developer guide, "Table classes").
+        tableClass: "STANDARD",
         hashKey: k.partitionKey,
         rangeKey: k.sortKey,
         attributes: [

@@ -53,6 +53,10 @@ export class TransactionStateTable extends pulumi.ComponentResource {
         // The regions' functions address it by this name, each in its own region's replica.
         name: transactionTableName(args.environmentSuffix),
         billingMode: "PAY_PER_REQUEST",
+        // Explicit, equal to the API default (CreateTable TableClass: STANDARD): reads and writes
+        // dominate this table's bill, and STANDARD_INFREQUENT_ACCESS prices them higher in
+        // exchange for cheaper storage (DynamoDB developer guide, "Table classes").
+        tableClass: "STANDARD",
         hashKey: k.partitionKey,
         rangeKey: k.sortKey,
         attributes: [

@@ -40,6 +40,10 @@ export class AlertTopic extends pulumi.ComponentResource {
       {
         name: alertTopicName({ environmentSuffix: args.environmentSuffix, region: args.region }),
         kmsMasterKeyId: args.kmsKeyArn,
+        // SNS signs deliveries with SHA1 (SignatureVersion 1) unless told otherwise; version 2
+        // (SHA256) is the one AWS recommends ("Verifying the signatures of Amazon SNS messages").
+        // Email subscribers are unaffected; an HTTPS subscriber added later verifies SHA256.
+        signatureVersion: 2,
       },
       child,
     );

@@ -5,6 +5,7 @@ import {
   OUTBOX_DRAIN_EVENT,
   WORKER_TIMEOUT_SECONDS,
 } from "../../../lib/app/app-tier-settings";
+import { LAMBDA_EPHEMERAL_STORAGE_MB } from "../../../lib/app/app-function";
 import { WILDCARD_RESOURCE_SIDS } from "../../../lib/security/lambda-grants";
 import { TEST_ACCOUNT_ID } from "../../support/aws-mocks";
 import {
@@ -176,6 +177,13 @@ describe.each([
       expect(secret.inputs.replicas).toEqual([expect.objectContaining({ region: "us-east-2" })]);
     },
   );
+
+  it("gives every function the free 512 MB of /tmp, explicitly", () => {
+    for (const fn of graph.ofType(FUNCTION)) {
+      expect(fn.inputs.ephemeralStorage).toEqual({ size: LAMBDA_EPHEMERAL_STORAGE_MB });
+    }
+    expect(LAMBDA_EPHEMERAL_STORAGE_MB).toBe(512);
+  });
 
   it(`logs JSON into a KMS-encrypted group /aws/lambda/<name> kept ${retentionDays} days, created first`, () => {
     for (const fn of graph.ofType(FUNCTION)) {

@@ -30,6 +30,7 @@ const PRODUCTION_CONFIG = {
 
 interface TableInputs {
   billingMode: string;
+  tableClass: string;
   hashKey: string;
   rangeKey: string;
   attributes: { name: string; type: string }[];
@@ -61,6 +62,8 @@ describe.each([
       expect(table.region).toBe(side.region);
       expect(inputs).toMatchObject({
         billingMode: "PAY_PER_REQUEST",
+        // The API default, explicit: infrequent-access storage would price requests higher.
+        tableClass: "STANDARD",
         hashKey: "pk",
         rangeKey: "sk",
         ttl: { attributeName: "expiresAt", enabled: true },

@@ -26,6 +26,8 @@ describe.each([
     expect(table.inputs).toMatchObject({
       name: "tap-dev-transactions",
       billingMode: "PAY_PER_REQUEST",
+      // The API default, explicit: infrequent-access storage would price requests higher.
+      tableClass: "STANDARD",
       hashKey: TABLE_KEYS.partitionKey,
       rangeKey: TABLE_KEYS.sortKey,
       pointInTimeRecovery: { enabled: true },

@@ -48,6 +48,12 @@ describe("alert topics", () => {
     }
   });
 
+  it("signs deliveries with SHA256 (signature version 2), not the SHA1 default", () => {
+    for (const topic of graph.ofType(TOPIC)) {
+      expect(topic.inputs.signatureVersion).toBe(2);
+    }
+  });
+
   it("lets CloudWatch, EventBridge and RDS events publish for this account only, and only over TLS", () => {
     for (const policy of graph.ofType("aws:sns/topicPolicy:TopicPolicy")) {
       const topic = graph.byArn(policy.inputs.arn);
