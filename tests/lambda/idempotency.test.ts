@@ -12,7 +12,9 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { VALID_BODY, call, makeHarness, postEvent, useLambdaFixture } from "./support/harness";
 import { createTestTable } from "./support/services";
 
-const f = useLambdaFixture("idem", { poolMax: 10 });
+// 50 concurrent requests queue for 10 connections; on a loaded 2-core CI machine the last ones
+// can wait longer than the harness's default 1.5 s, which would answer 503, not test idempotency.
+const f = useLambdaFixture("idem", { poolMax: 10, connectionTimeoutMillis: 15_000 });
 const { aws } = f;
 
 async function rowsFor(key: string): Promise<{ transactions: number; outbox: number }> {

@@ -6,9 +6,9 @@
  * handlers (lambda/local) on the test run's PostgreSQL (verified TLS) and one dynalite table. The primary connects as a writer; the DR region as a
  * role whose sessions are read-only, which is how an Aurora secondary looks to a client. The
  * outputs are those of a test-mode stack without a domain (regional URLs only), so the DNS cases
- * skip with their reason here and run against the simulated Route 53 in live-suites.test.ts.
- * Green on the correct pair; red when the regions' roles are wrong. The other live suites run
- * against the simulated stack in tests/simulated/.
+ * skip with their reason here. Green on the correct pair; red when the regions' roles are wrong.
+ * This is where the write test runs on real PostgreSQL; tests/simulated/ runs every other API
+ * test (DNS, TLS, redirect, health) through the simulated internet of a production stack.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -3,7 +3,9 @@
  * under pulumi mocks, answered per region through aws-sdk-client-mock (support/simulated-aws.ts).
  * Green: every live test passes on the correct stack. Red: each mutation (support/mutations.ts)
  * makes the live test that exists to catch it fail. The suites and their assertions are the
- * ones users run after `pulumi up`; only the outputs file and the AWS answers are simulated.
+ * ones users run after `pulumi up`; only the outputs file, the AWS answers and the internet
+ * between the test and the load balancers (support/internet/: Route 53's answers, security
+ * groups, listeners, certificates, the API behind them) are simulated.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +15,8 @@ import { type ProgramRun, runProgram } from "../support/mock-graph";
 import { LONGEST_NAMES_CONFIG } from "../support/stack-config";
 import { type LiveTest, collectSuite, runLiveTest } from "./support/harness";
 import { MUTATIONS } from "./support/mutations";
+import { Cloud } from "./support/cloud";
+import { type SimulatedInternet, startSimulatedInternet } from "./support/internet/internet";
 import { type SimulatedStack, correctStack, installSimulatedAws } from "./support/simulated-aws";
 
 const SUITES = [
@@ -27,19 +31,18 @@ const SUITES = [
 ] as const;
 
 /**
- * API tests that call the regional and failover URLs. The regional ones run against two local
- * regions in tests/lambda/live-api-suite.test.ts (it needs the lambda project's PostgreSQL);
- * here the Route 53 health-check tests run.
+ * The API suite's Route 53 health-check tests poll with 2 s waits; on jest's fake clock that costs
+ * no real time. Its HTTP tests run on the real clock: they do real I/O with the simulated internet.
  */
-const needsHttp = (test: LiveTest): boolean =>
-  test.suite === "api" && !test.title.startsWith("has a healthy Route 53 health check");
-/** The API suite polls Route 53 with 2 s waits; on jest's fake clock that costs no real time. */
-const onFakeClock = (test: LiveTest): boolean => test.suite === "api";
+const onFakeClock = (test: LiveTest): boolean =>
+  test.suite === "api" && test.title.startsWith("has a healthy Route 53 health check");
 
 let run: ProgramRun;
 let dir: string;
 let current: SimulatedStack;
 let restore: () => void = () => undefined;
+let internet: SimulatedInternet | undefined;
+const realFetch = globalThis.fetch;
 const table: string[] = [];
 
 beforeAll(async () => {
@@ -51,10 +54,15 @@ beforeAll(async () => {
   process.env[SIMULATED_OUTPUTS_ENV] = file;
   current = correctStack(run);
   restore = installSimulatedAws(() => current);
+  // The suites call the global fetch; here it reaches the simulated stack's load balancers.
+  internet = startSimulatedInternet(() => new Cloud(current));
+  globalThis.fetch = internet.fetch;
 });
 
-afterAll(() => {
+afterAll(async () => {
   restore();
+  globalThis.fetch = realFetch;
+  await internet?.close();
   delete process.env[SIMULATED_OUTPUTS_ENV];
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   if (table.length > 0) {
@@ -71,7 +79,7 @@ describe("live suites on the simulated correct stack", () => {
     const tests = collectSuite(suite);
     expect(tests.length).toBeGreaterThan(0);
     const failures: string[] = [];
-    for (const test of tests.filter((t) => !t.skipped && !needsHttp(t))) {
+    for (const test of tests.filter((t) => !t.skipped)) {
       current = correctStack(run);
       const result = await runLiveTest(test, { fakeTime: onFakeClock(test) });
       if (!result.passed) failures.push(`${fullTitle(test)}: ${result.error ?? ""}`);
@@ -79,27 +87,20 @@ describe("live suites on the simulated correct stack", () => {
     expect(failures).toEqual([]);
   });
 
-  it("skips only what it says: HTTP tests of the API suite, and writes (test-mode stacks only)", () => {
+  it("skips only what it says: the API write test (test-mode stacks only)", () => {
     const notRun = SUITES.flatMap((suite) => collectSuite(suite))
-      .filter((t) => t.skipped || needsHttp(t))
+      .filter((t) => t.skipped)
       .map((t) => `${t.suite}: ${t.title}`);
     expect(notRun).toEqual([
-      "api: answers the deep health check directly at the primary region's load balancer, as the writer",
-      "api: answers the deep health check directly at the dr region's load balancer, as the reader",
-      "api: serves the health check through the failover name from the primary region",
-      "api: redirects plain HTTP to HTTPS",
       expect.stringMatching(
         /^api: accepts a transaction once per idempotency key .*\(skipped: writes run against test-mode stacks only\)$/,
       ) as string,
     ]);
   });
 
-  it.skip("api suite: the failover name and the HTTP redirect (skipped: they need a TLS endpoint behind a real DNS name; the regional health and write tests run against local regions in tests/lambda/live-api-suite.test.ts)", () =>
-    undefined);
-
   it("has, for every live test, at least one mutation that it must catch", () => {
     const uncovered = SUITES.flatMap((suite) => collectSuite(suite))
-      .filter((test) => !test.skipped && !needsHttp(test))
+      .filter((test) => !test.skipped)
       .filter((test) => !MUTATIONS.some((m) => m.suite === test.suite && m.test === test.title))
       .map(fullTitle);
     expect(uncovered).toEqual([]);

@@ -75,6 +75,11 @@ export interface HarnessOptions {
   readonly healthTimeoutMs?: number;
   readonly poolMax?: number;
   /**
+   * How long a query may wait for a pooled connection, queueing included. @default 1500, so
+   * tests of an unreachable database stay quick.
+   */
+  readonly connectionTimeoutMillis?: number;
+  /**
    * A separate reader endpoint (DB_READ_HOST): reads and the health probe go there. Its
    * sessions may be read-only, like an Aurora reader's. @default none: one endpoint
    */
@@ -104,7 +109,7 @@ export function makeHarness(o: HarnessOptions): Harness {
       credentials,
       tls: { caFile: caFile() },
       poolMax: o.poolMax ?? 10,
-      connectionTimeoutMillis: 1500,
+      connectionTimeoutMillis: o.connectionTimeoutMillis ?? 1500,
       ...(sessionOptions !== undefined ? { sessionOptions } : {}),
     });
   const database = databaseAt(o.dbHost ?? pgHost(), o.dbPort ?? pgPort(), o.sessionOptions);
@@ -138,6 +143,8 @@ export function makeHarness(o: HarnessOptions): Harness {
 export interface LambdaFixtureOptions {
   /** The file-level harness's pool size (makeHarness's default otherwise). */
   readonly poolMax?: number;
+  /** The file-level harness's wait for a pooled connection (makeHarness's default otherwise). */
+  readonly connectionTimeoutMillis?: number;
   /** Apply the schema in beforeAll (tests that inspect tables before the first write). */
   readonly migrate?: boolean;
   /** `false`: no file-level harness (the file builds its own); `h` then throws. Default true. */
@@ -194,6 +201,9 @@ export function useLambdaFixture(
         db,
         tableName: table.name,
         ...(options.poolMax !== undefined ? { poolMax: options.poolMax } : {}),
+        ...(options.connectionTimeoutMillis !== undefined
+          ? { connectionTimeoutMillis: options.connectionTimeoutMillis }
+          : {}),
       });
       if (options.migrate === true) await h.migrate();
     }

@@ -150,7 +150,14 @@ export async function runLiveTest(
     }
     return { passed: true };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // fetch reports every network failure as "fetch failed"; the reason is its cause, which may
+    // come from Node's own realm (TLS errors), where `instanceof Error` of jest's realm is false.
+    const cause: unknown = error instanceof Error ? error.cause : undefined;
+    const causeMessage =
+      typeof cause === "object" && cause !== null && "message" in cause
+        ? ` (${String(cause.message)})`
+        : "";
+    const message = error instanceof Error ? `${error.message}${causeMessage}` : String(error);
     // jest's matcher messages carry colour codes; the first lines say what differed.
     // eslint-disable-next-line no-control-regex -- stripping ANSI colour escapes
     const plain = message.replace(/\u001b\[[0-9;]*m/g, "");

@@ -3,40 +3,12 @@
  * change to the captured inputs (what got deployed) or to the service-side state (what AWS
  * reports). The table test (tests/simulated/live-suites.test.ts) runs the named test on each.
  */
-import type { CapturedResource } from "../../support/mock-graph";
 import { Cloud } from "./cloud";
+import { type Mutation, failingHealthCheck, find, output, remove, set } from "./mutation-helpers";
+import { API_HTTP_MUTATIONS } from "./api-mutations";
 import type { SimulatedStack } from "./simulated-aws";
 
-export interface Mutation {
-  readonly name: string;
-  /** The live suite, tests/integration/<suite>.test.ts. */
-  readonly suite: string;
-  /** The title of the test that must fail, as jest prints it. */
-  readonly test: string;
-  readonly apply: (stack: SimulatedStack) => void;
-  /** Run on jest's fake clock: the test can only fail at its polling deadline. */
-  readonly fakeTime?: boolean;
-}
-
-function find(stack: SimulatedStack, type: string, name: string): CapturedResource {
-  const found = stack.run.resources.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`mutation target ${type} ${name} is not in the graph`);
-  return found;
-}
-
-function set(
-  stack: SimulatedStack,
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-): void {
-  Object.assign(find(stack, type, name).inputs, inputs);
-}
-
-function remove(stack: SimulatedStack, type: string, name: string): void {
-  const target = find(stack, type, name);
-  stack.run.resources.splice(stack.run.resources.indexOf(target), 1);
-}
+export type { Mutation } from "./mutation-helpers";
 
 const keyArn = (stack: SimulatedStack, side: "primary" | "dr"): string =>
   String(stack.run.outputs[`${side}KmsKeyArn`]);
@@ -115,7 +87,6 @@ const advancedDynamoDbTest = (side: string) =>
 
 const healthTest = (side: string) => `has a healthy Route 53 health check for the ${side} region`;
 
-const output = (stack: SimulatedStack, key: string): string => String(stack.run.outputs[key]);
 /** The orchestrator's environment variables, as the graph gives them to the function. */
 const orchestratorEnv = (stack: SimulatedStack, side: "primary" | "dr"): Record<string, unknown> =>
   (
@@ -141,12 +112,6 @@ const MONITORING = "monitoring";
 const topicTest = (side: string) => `encrypts the ${side} alert topic with that region's key`;
 const alarmsTest = (side: string) =>
   `has every ${side} alarm in its region, actions enabled, notifying that region's topic`;
-const failingHealthCheck =
-  (side: "primary" | "dr") =>
-  (s: SimulatedStack): void => {
-    s.service.failingHealthChecks = [String(s.run.outputs[`${side}HealthCheckId`])];
-  };
-
 export const MUTATIONS: readonly Mutation[] = [
   {
     name: "DR VPC with DNS support off",
@@ -608,6 +573,7 @@ export const MUTATIONS: readonly Mutation[] = [
     apply: failingHealthCheck("dr"),
     fakeTime: true,
   },
+  ...API_HTTP_MUTATIONS,
   {
     name: "RDS reports both clusters as the writer (split brain)",
     suite: FAILOVER,

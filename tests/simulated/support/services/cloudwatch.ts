@@ -18,18 +18,16 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { parseProberEvent } from "../../../../lambda/health-prober/event";
-import { TEST_ACCOUNT_ID, computedAttributes } from "../../../support/aws-mocks";
+import { TEST_ACCOUNT_ID } from "../../../support/aws-mocks";
 import type { CapturedResource } from "../../../support/mock-graph";
+import { resolveHost } from "../internet/dns";
 import {
-  Cloud,
-  awsError,
-  bool,
-  record,
-  records,
-  regionOf,
-  text,
-  refuseUnsimulated,
-} from "../cloud";
+  admitsClient,
+  certificateNames,
+  listenerAnswer,
+  listenerOn,
+} from "../internet/load-balancer";
+import { Cloud, awsError, bool, record, regionOf, text, refuseUnsimulated } from "../cloud";
 
 const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
@@ -315,42 +313,40 @@ function proberSeries(c: Cloud, region: string, metricName: string, peerRegion: 
 }
 
 /**
- * Whether GET <url> (redirects not followed, as the prober does) answers 200: the host resolves,
- * through Route 53 alias or CNAME records of the graph, to a load balancer's DNS name; the load
- * balancer has a listener on the URL's port that forwards (a redirect listener answers 301);
- * its region's API is up; and the path is one the API answers 200 on.
+ * Whether GET <url> (redirects not followed, as the prober does) answers 200, by the same model
+ * of Route 53, security groups, listeners and certificates the live API tests go through
+ * (../internet/): the host resolves to a load balancer that admits the caller on the URL's port,
+ * an HTTPS listener's certificate covers the host, the listener forwards (a redirect answers
+ * 301) to a region whose API is up, and the path is one the API answers 200 on.
  */
 function apiAnswers200(c: Cloud, url: string): boolean {
   const parsed = new URL(url);
-  const loadBalancers = c.of("aws:lb/loadBalancer:LoadBalancer");
-  const dnsName = (lb: CapturedResource): unknown =>
-    computedAttributes(lb.type, c.nameOf(lb), lb.region).dnsName;
-  let host = parsed.hostname.replace(/\.$/, "");
-  let lb: CapturedResource | undefined;
-  for (let hop = 0; hop < 5 && lb === undefined; hop += 1) {
-    lb = loadBalancers.find((candidate) => dnsName(candidate) === host);
-    if (lb !== undefined) break;
-    const recordHere = c
-      .of("aws:route53/record:Record")
-      .find(
-        (r) =>
-          String(r.inputs.name).replace(/\.$/, "") === host &&
-          r.inputs.failoverRoutingPolicies === undefined,
-      );
-    const next =
-      text(records(recordHere?.inputs.aliases)[0]?.name) ??
-      (Array.isArray(recordHere?.inputs.records) ? text(recordHere.inputs.records[0]) : undefined);
-    if (next === undefined) return false;
-    host = next.replace(/\.$/, "");
-  }
-  if (lb === undefined || c.stack.service.downApiRegions.includes(lb.region)) return false;
+  const resolution = resolveHost(c, parsed.hostname);
+  if (resolution.kind !== "load-balancer") return false;
   const port = Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
-  const listener = c
-    .of("aws:lb/listener:Listener", lb.region)
-    .find((l) => l.inputs.loadBalancerArn === c.arnOf(lb) && l.inputs.port === port);
-  const action = records(listener?.inputs.defaultActions)[0];
-  if (action?.type !== "forward") return false;
-  return API_HEALTH_PATHS.includes(parsed.pathname);
+  const loadBalancer = resolution.loadBalancer;
+  const listener = admitsClient(c, loadBalancer, port)
+    ? listenerOn(c, loadBalancer, port)
+    : undefined;
+  if (listener === undefined) return false;
+  if (
+    parsed.protocol === "https:" &&
+    !certificateNames(c, listener).includes(parsed.hostname.toLowerCase())
+  ) {
+    return false;
+  }
+  const answer = listenerAnswer(c, listener, {
+    protocol: parsed.protocol.replace(/:$/, ""),
+    host: parsed.hostname,
+    port,
+    path: parsed.pathname,
+    query: parsed.search.replace(/^\?/, ""),
+  });
+  return (
+    answer.kind === "forward" &&
+    !c.stack.service.downApiRegions.includes(answer.region) &&
+    API_HEALTH_PATHS.includes(parsed.pathname)
+  );
 }
 
 /**

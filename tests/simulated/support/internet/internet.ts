@@ -1,0 +1,218 @@
+/**
+ * Test-only: the internet between a live test and the simulated stack. `fetch` here resolves the
+ * URL's host through the stack's Route 53 records (dns.ts), connects only where the load
+ * balancer's security group admits the client and a listener is on the port, speaks TLS with a
+ * certificate carrying exactly the names of the listener's ACM certificate (checked by the
+ * client's own host-name verification against a test CA, test-certificates.ts), and lets the
+ * listener's default action answer: a redirect, or the region's API (api-target.ts).
+ *
+ * It is undici's fetch (the implementation behind Node's global fetch) with a connector that
+ * dials local servers instead of public addresses; the live suites call it as `fetch`, unchanged.
+ */
+import {
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  createServer as createHttpServer,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { type AddressInfo, type Socket, connect as tcpConnect } from "node:net";
+import { type TLSSocket, connect as tlsConnect, createSecureContext } from "node:tls";
+import { Agent, type buildConnector, fetch as undiciFetch } from "undici";
+import type { ALBEvent, ALBResult } from "aws-lambda";
+import { readBody, toAlbEvent, writeAlbResult } from "../../../../lambda/shared/alb-http";
+import type { CapturedResource } from "../../../support/mock-graph";
+import type { Cloud } from "../cloud";
+import { simulatedApi } from "./api-target";
+import { resolveHost } from "./dns";
+import {
+  CLIENT_ADDRESS,
+  admitsClient,
+  certificateNames,
+  listenerAnswer,
+  listenerOn,
+} from "./load-balancer";
+import { createTestCertificateAuthority } from "./test-certificates";
+
+const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
+
+export interface SimulatedInternet {
+  /** `fetch` as a client on the internet (CLIENT_ADDRESS) reaches the simulated stack. */
+  readonly fetch: typeof fetch;
+  close(): Promise<void>;
+}
+
+function systemError(code: string, message: string): Error {
+  const error = new Error(message) as NodeJS.ErrnoException;
+  error.code = code;
+  return error;
+}
+
+export function startSimulatedInternet(cloud: () => Cloud): SimulatedInternet {
+  const authority = createTestCertificateAuthority();
+  const servers = new Map<string, Promise<{ server: Server; port: number }>>();
+  const apis = new Map<string, (event: ALBEvent) => Promise<ALBResult>>();
+  const apiOf = (region: string) => {
+    let api = apis.get(region);
+    if (api === undefined) {
+      api = simulatedApi(cloud, region);
+      apis.set(region, api);
+    }
+    return api;
+  };
+
+  /** One load balancer listener's requests, answered from the stack as it is at that moment. */
+  const handle =
+    (loadBalancerName: string, port: number) => (req: IncomingMessage, res: ServerResponse) => {
+      const c = cloud();
+      const loadBalancer = c.of(LOAD_BALANCER).find((lb) => lb.name === loadBalancerName);
+      const listener = loadBalancer && listenerOn(c, loadBalancer, port);
+      if (listener === undefined) {
+        res.destroy();
+        return;
+      }
+      const url = new URL(req.url ?? "/", "http://placeholder");
+      const answer = listenerAnswer(c, listener, {
+        protocol: String(listener.inputs.protocol).toLowerCase(),
+        host: (req.headers.host ?? "").replace(/:\d+$/, ""),
+        port,
+        path: url.pathname,
+        query: url.search.replace(/^\?/, ""),
+      });
+      if (answer.kind === "redirect") {
+        res.writeHead(answer.status, { location: answer.location }).end();
+      } else if (answer.kind === "fixed-response") {
+        res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body);
+      } else if (c.stack.service.downApiRegions.includes(answer.region)) {
+        // The target does not answer: an ALB reports it as 502 Bad Gateway.
+        res.writeHead(502, { "content-type": "text/html" }).end("502 Bad Gateway");
+      } else {
+        readBody(req)
+          .then((body) => apiOf(answer.region)(toAlbEvent(req, body)))
+          .then((result) => writeAlbResult(res, result))
+          .catch(() => res.writeHead(502).end());
+      }
+    };
+
+  /** The local server standing in for a listener: TLS for HTTPS listeners, plain for HTTP. */
+  const serverFor = (loadBalancer: CapturedResource, listener: CapturedResource) => {
+    const port = Number(listener.inputs.port);
+    const tls = listener.inputs.protocol === "HTTPS";
+    const key = `${loadBalancer.name}:${port}:${tls ? "tls" : "tcp"}`;
+    let started = servers.get(key);
+    if (started === undefined) {
+      const handler = handle(loadBalancer.name, port);
+      const server = tls
+        ? createHttpsServer(
+            {
+              // The listener's certificate as it is now, whatever name the client asked for: an
+              // ALB with one certificate serves it for every SNI name.
+              SNICallback: (_servername, done) => {
+                const c = cloud();
+                const current = listenerOn(c, loadBalancer, port);
+                const names = current === undefined ? [] : certificateNames(c, current);
+                if (names.length === 0) done(new Error("the listener has no certificate"));
+                else done(null, createSecureContext(authority.issue(names)));
+              },
+            },
+            handler,
+          )
+        : createHttpServer(handler);
+      started = new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () =>
+          resolve({ server, port: (server.address() as AddressInfo).port }),
+        );
+      });
+      servers.set(key, started);
+    }
+    return started;
+  };
+
+  const connect: buildConnector.connector = (options, callback) => {
+    const https = options.protocol === "https:";
+    const port = Number(options.port || (https ? 443 : 80));
+    const host = options.hostname;
+    const c = cloud();
+    const resolution = resolveHost(c, host);
+    if (resolution.kind === "no-answer") {
+      callback(
+        systemError(
+          "ENOTFOUND",
+          `getaddrinfo ENOTFOUND ${host} (simulated Route 53: ${resolution.reason}, after ${resolution.chain.join(" -> ")})`,
+        ),
+        null,
+      );
+      return;
+    }
+    const loadBalancer = resolution.loadBalancer;
+    if (!admitsClient(c, loadBalancer, port)) {
+      // A security group drops the packets; the client would wait out its timeout.
+      callback(
+        systemError(
+          "ETIMEDOUT",
+          `connect ETIMEDOUT ${host}:${port} (simulated: ${c.nameOf(loadBalancer)} admits no TCP ${port} from ${CLIENT_ADDRESS})`,
+        ),
+        null,
+      );
+      return;
+    }
+    const listener = listenerOn(c, loadBalancer, port);
+    if (listener === undefined) {
+      callback(
+        systemError(
+          "ECONNREFUSED",
+          `connect ECONNREFUSED ${host}:${port} (simulated: ${c.nameOf(loadBalancer)} has no listener on ${port})`,
+        ),
+        null,
+      );
+      return;
+    }
+    serverFor(loadBalancer, listener).then(
+      ({ port: localPort }) => {
+        let settled = false;
+        const socket: Socket | TLSSocket = https
+          ? tlsConnect({
+              host: "127.0.0.1",
+              port: localPort,
+              // Verified against this name, as a client connecting to the real host would.
+              servername: options.servername || host,
+              ca: [authority.caCert],
+              ALPNProtocols: ["http/1.1"],
+            })
+          : tcpConnect({ host: "127.0.0.1", port: localPort });
+        socket.once(https ? "secureConnect" : "connect", () => {
+          if (settled) return;
+          settled = true;
+          callback(null, socket);
+        });
+        socket.once("error", (error: Error) => {
+          if (settled) return;
+          settled = true;
+          callback(error, null);
+        });
+      },
+      (error: Error) => callback(error, null),
+    );
+  };
+
+  // No keep-alive: each request resolves its host again, so a test after a mutation never
+  // reuses a connection made to the stack before it.
+  const agent = new Agent({ connect, pipelining: 0 });
+  const simulatedFetch = (input: string | URL, init?: Parameters<typeof undiciFetch>[1]) =>
+    undiciFetch(String(input), { ...init, dispatcher: agent });
+
+  return {
+    // undici's Response is the class behind Node's global one; only their declarations differ.
+    fetch: simulatedFetch as unknown as typeof fetch,
+    async close() {
+      await agent.close();
+      for (const started of servers.values()) {
+        const { server } = await started;
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      authority.dispose();
+    },
+  };
+}
