@@ -27,6 +27,8 @@ export const DEPLOYABILITY_CHECKS = {
   "dynamodb-replica-prerequisites":
     "a table with replicas streams NEW_AND_OLD_IMAGES and has at most one replica per other region",
   "aurora-secondary-order": "the secondary cluster joins after the primary cluster has a writer",
+  "log-group-key-policy":
+    "each encrypted log group's key policy lets CloudWatch Logs in its region use the key for that group",
 } as const;
 
 export type DeployabilityCheck = keyof typeof DEPLOYABILITY_CHECKS;
@@ -432,6 +434,79 @@ export function auroraOrderFindings(
     );
 }
 
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const KEY_ARN_PARTS = /^arn:([a-z-]+):kms:[a-z0-9-]+:(\d{12}):key\//;
+const LOGS_ARN_CONTEXT = "kms:EncryptionContext:aws:logs:arn";
+
+interface PolicyStatement {
+  readonly Effect?: string;
+  readonly Principal?: { readonly Service?: string | string[] };
+  readonly Action?: string | string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const asList = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** IAM's ArnLike: `*` any run of characters, `?` any one. */
+function arnLike(pattern: string, arn: string): boolean {
+  const source = pattern
+    .split("")
+    .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${source}$`).test(arn);
+}
+
+/**
+ * Encrypted log groups the key's policy does not open to CloudWatch Logs. Logs checks the key
+ * when the group is created with it, and refuses one whose policy does not allow
+ * `logs.<region>.amazonaws.com` to generate data keys for that group's ARN (CloudWatch Logs User
+ * Guide, "Encrypt log data in CloudWatch Logs using AWS KMS", step 2: the key policy's
+ * `kms:EncryptionContext:aws:logs:arn` condition). A group renamed outside the stack's prefixes
+ * would fail `pulumi up` here.
+ */
+export function logGroupKeyFindings(run: ProgramRun): DeployabilityFinding[] {
+  const graph = new GraphIndex(run);
+  const findings: DeployabilityFinding[] = [];
+  for (const group of graph.ofType(LOG_GROUP)) {
+    const keyArn = group.inputs.kmsKeyId;
+    const key = graph.byArn(keyArn);
+    const parts = typeof keyArn === "string" ? KEY_ARN_PARTS.exec(keyArn) : null;
+    if (key?.type !== "aws:kms/key:Key" || parts === null) continue;
+    if (typeof key.inputs.policy !== "string") continue;
+    const [, partition, accountId] = parts;
+    const groupArn = `arn:${partition}:logs:${group.region}:${accountId}:log-group:${String(group.inputs.name)}`;
+    const statements = (JSON.parse(key.inputs.policy) as { Statement: PolicyStatement[] })
+      .Statement;
+    const allowed = statements.some((statement) => {
+      if (statement.Effect !== "Allow") return false;
+      if (!asList(statement.Principal?.Service).includes(`logs.${group.region}.amazonaws.com`)) {
+        return false;
+      }
+      const actions = asList(statement.Action);
+      if (
+        !actions.some((a) => ["kms:GenerateDataKey*", "kms:GenerateDataKey", "kms:*"].includes(a))
+      ) {
+        return false;
+      }
+      const patterns = Object.values(statement.Condition ?? {}).flatMap((operator) =>
+        asList(operator[LOGS_ARN_CONTEXT]),
+      );
+      return patterns.length === 0 || patterns.some((pattern) => arnLike(pattern, groupArn));
+    });
+    if (!allowed) {
+      findings.push(
+        finding(
+          "log-group-key-policy",
+          group,
+          `${String(group.inputs.name)} is encrypted with ${key.name}, whose policy does not let logs.${group.region}.amazonaws.com use it for ${groupArn}; CloudWatch Logs refuses to create the group`,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
 /** Every deployability check over a captured run. */
 export function checkDeployability(
   run: ProgramRun,
@@ -445,6 +520,7 @@ export function checkDeployability(
     ...s3ReplicationFindings(run),
     ...dynamoReplicaFindings(run),
     ...auroraOrderFindings(run, regions),
+    ...logGroupKeyFindings(run),
   ];
   const checks = (Object.keys(DEPLOYABILITY_CHECKS) as DeployabilityCheck[]).map((id) => ({
     id,

@@ -48,6 +48,7 @@ describe("deployability checks over the real graph", () => {
       "s3-replication-prerequisites",
       "dynamodb-replica-prerequisites",
       "aurora-secondary-order",
+      "log-group-key-policy",
     ]);
     expect(report.uncheckedNameTypes).toEqual([]);
   });
@@ -135,6 +136,27 @@ describe("deployability checks over the real graph", () => {
           (r) => r.type === "aws:rds/cluster:Cluster" && r.region === "us-east-2",
           () => ({ dependencies: [] }),
         ),
+    ],
+    [
+      "log-group-key-policy",
+      "an encrypted log group outside the prefixes its key's policy opens to CloudWatch Logs",
+      () =>
+        changed(
+          (r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.inputs.kmsKeyId !== undefined,
+          (r) => ({ inputs: { ...r.inputs, name: "/elsewhere/group" } }),
+        ),
+    ],
+    [
+      "log-group-key-policy",
+      "a key whose policy lost its CloudWatch Logs statement",
+      () =>
+        changed(ofType("aws:kms/key:Key"), (r) => {
+          const policy = JSON.parse(String(r.inputs.policy)) as { Statement: { Sid?: string }[] };
+          const Statement = policy.Statement.filter(
+            (statement) => statement.Sid !== "CloudWatchLogsForStackLogGroups",
+          );
+          return { inputs: { ...r.inputs, policy: JSON.stringify({ ...policy, Statement }) } };
+        }),
     ],
   ])("%s fails on %s", (check, _case, broken) => {
     expect(checksFailing(broken())).toEqual([check]);
