@@ -144,6 +144,22 @@ export function lambdaLogGroupPrefix(scope: NameScope): string {
   return `/aws/lambda/${PROJECT_PREFIX}-${scope.environmentSuffix}-`;
 }
 
+/**
+ * A state machine's execution log group: "/aws/vendedlogs/states/<machine name>". Step Functions
+ * adds every log group it is given to the account's CloudWatch Logs resource policy, which is
+ * limited to 5,120 characters and shared by every stack in the account, unless the name starts
+ * with /aws/vendedlogs/ ("Avoiding Amazon CloudWatch Logs resource policy size restrictions",
+ * Step Functions Developer Guide). Ephemeral PR stacks would otherwise fill it.
+ */
+export function stateMachineLogGroupName(stateMachineName: string): string {
+  return assertWithinLimit("logGroup", `/aws/vendedlogs/states/${stateMachineName}`);
+}
+
+/** Prefix of every state machine log group of this stack: the key policy lets Logs use the key. */
+export function stateMachineLogGroupPrefix(scope: NameScope): string {
+  return `/aws/vendedlogs/states/${PROJECT_PREFIX}-${scope.environmentSuffix}-`;
+}
+
 /** Prefix of every RDS cluster log group of this stack: the key policy lets Logs use the key for them. */
 export function rdsClusterLogGroupPrefix(scope: NameScope): string {
   return `/aws/rds/cluster/${PROJECT_PREFIX}-${scope.environmentSuffix}-`;

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { logGroupName, physicalName } from "../naming";
+import { physicalName, stateMachineLogGroupName } from "../naming";
 import { serviceTrustPolicy } from "../security/iam-documents";
-import { stateMachineName } from "./failover-names";
+import { stateMachineArn, stateMachineName } from "./failover-names";
 import { workflowPolicy } from "./orchestrator-policy";
 import { failoverStateMachineDefinition } from "./state-machine-definition";
 
@@ -47,8 +47,8 @@ export class FailoverWorkflow extends pulumi.ComponentResource {
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       {
-        // Under the stack's "/tap/<suffix>/" prefix, the one the region's key lets Logs use.
-        name: logGroupName("failover-workflow", scope),
+        // Under /aws/vendedlogs/ (see stateMachineLogGroupName), a prefix the key opens to Logs.
+        name: stateMachineLogGroupName(machineName),
         retentionInDays: args.logRetentionDays,
         kmsKeyId: args.kmsKeyArn,
       },
@@ -60,9 +60,18 @@ export class FailoverWorkflow extends pulumi.ComponentResource {
         name: physicalName("iamRole", "failover-workflow", scope),
         description: `Execution role of the state machine ${machineName}`,
         assumeRolePolicy: pulumi
-          .output(args.accountId)
-          .apply((accountId) =>
-            JSON.stringify(serviceTrustPolicy("states.amazonaws.com", accountId)),
+          .all([args.accountId, args.partition])
+          .apply(([accountId, partition]) =>
+            JSON.stringify(
+              serviceTrustPolicy(
+                "states.amazonaws.com",
+                accountId,
+                // Any state machine of this account and region, as the Step Functions guide's
+                // example has it: the exact ARN is not documented to be what CreateStateMachine's
+                // role check sends.
+                stateMachineArn({ partition, region: args.region, accountId }, "*"),
+              ),
+            ),
           ),
       },
       child,

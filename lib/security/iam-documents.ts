@@ -15,6 +15,10 @@ export const SERVICES_SENDING_SOURCE_ACCOUNT = [
   "vpc-flow-logs.amazonaws.com",
   "monitoring.rds.amazonaws.com",
   "lambda.amazonaws.com",
+  // Step Functions Developer Guide, "Creating an IAM role for your state machine", "Prevent
+  // cross-service confused deputy issue": aws:SourceAccount and an aws:SourceArn of the
+  // account's state machines in the role's trust policy.
+  "states.amazonaws.com",
 ] as const;
 
 /**

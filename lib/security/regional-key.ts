@@ -6,6 +6,7 @@ import {
   logGroupName,
   physicalName,
   rdsClusterLogGroupPrefix,
+  stateMachineLogGroupPrefix,
 } from "../naming";
 import { OptionalKeyUserService, buildKeyPolicy } from "./key-policy";
 
@@ -63,6 +64,8 @@ export class RegionalKey extends pulumi.ComponentResource {
             rdsClusterLogGroupPrefix(scope),
             // The app tier's functions log to /aws/lambda/<function name>, encrypted.
             lambdaLogGroupPrefix(scope),
+            // The failover workflows log under /aws/vendedlogs/states/<machine name>.
+            stateMachineLogGroupPrefix(scope),
           ],
           autoScalingServiceLinkedRoleNames: args.autoScalingServiceLinkedRoleNames ?? [],
           optionalKeyUserServices: args.optionalKeyUserServices ?? [],

@@ -2,6 +2,8 @@ import {
   kmsAliasName,
   lambdaLogGroupName,
   lambdaLogGroupPrefix,
+  stateMachineLogGroupName,
+  stateMachineLogGroupPrefix,
   logGroupName,
   physicalName,
 } from "../../lib/naming";
@@ -45,6 +47,14 @@ describe("physical names", () => {
     const functionName = physicalName("lambdaFunction", "api", scope);
     expect(lambdaLogGroupName(functionName)).toBe("/aws/lambda/tap-dev-api-use2");
     expect(lambdaLogGroupName(functionName).startsWith(lambdaLogGroupPrefix(scope))).toBe(true);
+  });
+
+  it("puts a state machine's logs under /aws/vendedlogs/states/, under the prefix the key policy allows", () => {
+    const machine = physicalName("stateMachine", "failover", scope);
+    expect(stateMachineLogGroupName(machine)).toBe("/aws/vendedlogs/states/tap-dev-failover-use2");
+    expect(stateMachineLogGroupName(machine).startsWith(stateMachineLogGroupPrefix(scope))).toBe(
+      true,
+    );
   });
 
   it("keeps load balancer and target group names within ELB's 32 characters", () => {

@@ -181,6 +181,13 @@ describe.each([
           Effect: "Allow",
           Principal: { Service: "states.amazonaws.com" },
           Action: "sts:AssumeRole",
+          // Confused-deputy protection: only this account's state machines in this region.
+          Condition: {
+            StringEquals: { "aws:SourceAccount": TEST_ACCOUNT_ID },
+            ArnLike: {
+              "aws:SourceArn": `arn:aws:states:${v.stateMachine.region}:${TEST_ACCOUNT_ID}:stateMachine:*`,
+            },
+          },
         },
       ]);
       const statements = roleStatements(graph, v.stateMachine.inputs.roleArn);

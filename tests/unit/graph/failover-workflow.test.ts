@@ -190,6 +190,9 @@ describe.each([
       ]);
       const key = graph.byArn(group.inputs.kmsKeyId);
       expect([key.type, key.region]).toEqual(["aws:kms/key:Key", side.region]);
+      // Under /aws/vendedlogs/: Step Functions then leaves the account's 5,120-character
+      // CloudWatch Logs resource policy alone, which every PR stack would otherwise grow.
+      expect(group.inputs.name).toBe(`/aws/vendedlogs/states/${String(machine.inputs.name)}`);
       expect(machine.inputs.tracingConfiguration).toEqual({ enabled: true });
     },
   );
