@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./lib/config";
+import { drServingTier } from "./lib/operations/rto-budget";
 import { TapStack } from "./lib/tap-stack";
 
 // Validation throws before any resource is registered.
@@ -117,6 +118,13 @@ export const globalDashboardName = stack.global.globalDashboardName;
 export const primaryProberTargetUrl = stack.global.primaryProberTargetUrl;
 export const drProberTargetUrl = stack.global.drProberTargetUrl;
 export const failoverMode = config.operations.failoverMode;
+// "pilot-light" while the DR region cannot serve before a failover (no database or app
+// instance): its health checks answer 503 by design, which the live tests expect.
+export const drTier = drServingTier({
+  drInstances: config.database.drInstances,
+  appTier: config.app.tier,
+  drAppDesiredCapacity: config.app.drCapacity.desired,
+});
 // Route 53 health-check alarms (us-east-1) exist only with a domain, like the checks.
 export const healthCheckAlarmNames =
   config.dns.domainName === undefined ? undefined : stack.global.healthCheckAlarmNames;

@@ -49,6 +49,21 @@ export const drTierOf = (drInstances: number): DrTier =>
   drInstances === 0 ? "pilot-light" : "warm-standby";
 
 /**
+ * The tier the DR region is in before a failover, as its traffic sees it: pilot light when it
+ * has no database instance, or, on the EC2 tier, no running app instance. Its deep health check
+ * then answers 503, so Route 53 sends it no traffic and the other region's prober reports it,
+ * until a failover adds what is missing (the stack output `drTier`).
+ */
+export function drServingTier(args: {
+  readonly drInstances: number;
+  readonly appTier: "lambda" | "ec2";
+  readonly drAppDesiredCapacity: number;
+}): DrTier {
+  const noApp = args.appTier === "ec2" && args.drAppDesiredCapacity === 0;
+  return noApp ? "pilot-light" : drTierOf(args.drInstances);
+}
+
+/**
  * The write RTO budget of a tier. In `notify` mode detection ends with a page, and the
  * figures after it start when a human runs `npm run dr -- failover`.
  */

@@ -23,20 +23,34 @@ describeLive("deployed transaction API", (outputs: StackOutputs) => {
   const hasDomain = outputs.optionalText("apiFailoverUrl") !== undefined;
   const withDomain = hasDomain ? it : it.skip;
   const domainNote = hasDomain ? "" : " (skipped: the stack has no domain, so no DNS records)";
+  // Pilot light: the DR region has no database (or app) instance until a failover adds one, so
+  // its deep health answers 503 by design and Route 53 sends it no traffic.
+  const drServes = outputs.text("drTier") !== "pilot-light";
   // Writes create real rows; only test-mode stacks get them.
   const isTestStack = outputs.optionalText("stackMode") === "test";
   const inTestStack = isTestStack ? it : it.skip;
   const writeNote = isTestStack ? "" : " (skipped: writes run against test-mode stacks only)";
 
-  it.each<[Side, string]>([
-    ["primary", "writer"],
-    ["dr", "reader"],
-  ])(
+  const regionalRoles: [Side, string][] = drServes
+    ? [
+        ["primary", "writer"],
+        ["dr", "reader"],
+      ]
+    : [["primary", "writer"]];
+  it.each<[Side, string]>(regionalRoles)(
     "answers the deep health check directly at the %s region's load balancer, as the %s",
     async (side, role) => {
       const response = await fetchWithin(`${apiUrl(side)}/health`);
       const body = (await response.json()) as HealthBody;
       expect([response.status, body.status, body.role]).toEqual([200, "ok", role]);
+    },
+  );
+
+  (drServes ? it.skip : it)(
+    `answers 503 at the dr region's load balancer while it is pilot light${drServes ? " (skipped: the DR region is warm standby)" : ""}`,
+    async () => {
+      const response = await fetchWithin(`${apiUrl("dr")}/health`);
+      expect(response.status).toBe(503);
     },
   );
 
@@ -52,10 +66,17 @@ describeLive("deployed transaction API", (outputs: StackOutputs) => {
   withDomain(`redirects plain HTTP to HTTPS${domainNote}`, async () => {
     const response = await fetchWithin(`${failoverUrl().replace(/^https:/, "http:")}/health`);
     expect(response.status).toBe(301);
-    expect(response.headers.get("location")).toMatch(/^https:\/\//);
+    // The same name and path over HTTPS on 443 (ELB writes ":443"; the URL parser drops it).
+    const location = new URL(response.headers.get("location") ?? "", "http://relative.invalid");
+    expect([location.protocol, location.hostname, location.port, location.pathname]).toEqual([
+      "https:",
+      new URL(failoverUrl()).hostname,
+      "",
+      "/health",
+    ]);
   });
 
-  withDomain.each<Side>(["primary", "dr"])(
+  withDomain.each<Side>(drServes ? ["primary", "dr"] : ["primary"])(
     `has a healthy Route 53 health check for the %s region${domainNote}`,
     async (side) => {
       const id = outputs.text(side === "primary" ? "primaryHealthCheckId" : "drHealthCheckId");
@@ -69,6 +90,26 @@ describeLive("deployed transaction API", (outputs: StackOutputs) => {
           o.StatusReport?.Status?.startsWith("Success"),
         );
         return healthy.length > HealthCheckObservations.length / 2
+          ? HealthCheckObservations
+          : undefined;
+      });
+      expect(observations.length).toBeGreaterThan(0);
+    },
+  );
+
+  (hasDomain && !drServes ? it : it.skip)(
+    `has the dr region's Route 53 health check failing on 503 while it is pilot light${hasDomain ? (drServes ? " (skipped: the DR region is warm standby)" : "") : domainNote}`,
+    async () => {
+      const { route53 } = clientsFor(ROUTE53_CONTROL_REGION);
+      // The checkers reach the endpoint and are refused by the deep check, not cut off from it.
+      const observations = await eventually("a majority of checkers seeing HTTP 503", async () => {
+        const { HealthCheckObservations = [] } = await route53.send(
+          new GetHealthCheckStatusCommand({ HealthCheckId: outputs.text("drHealthCheckId") }),
+        );
+        const refused = HealthCheckObservations.filter((o) =>
+          /HTTP Status Code 503/.test(o.StatusReport?.Status ?? ""),
+        );
+        return refused.length > HealthCheckObservations.length / 2
           ? HealthCheckObservations
           : undefined;
       });

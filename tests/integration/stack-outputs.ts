@@ -90,6 +90,7 @@ export const STACK_OUTPUT_KEYS = [
   "primaryProberTargetUrl",
   "drProberTargetUrl",
   "failoverMode",
+  "drTier",
 ] as const;
 
 /** Outputs a stack exports only when a domain is configured (always in production mode). */

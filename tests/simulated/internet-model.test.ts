@@ -73,8 +73,12 @@ function zone(): Cloud {
   return c;
 }
 
+/** The DNS choice alone: health as the service state sets it. */
+const staticHealth = (c: Cloud) => (id: string) =>
+  !c.stack.service.failingHealthChecks.includes(id);
+
 const answeredBy = (c: Cloud, host: string): string => {
-  const resolution = resolveHost(c, host);
+  const resolution = resolveHost(c, host, staticHealth(c));
   return resolution.kind === "load-balancer" ? resolution.loadBalancer.name : "no answer";
 };
 
@@ -110,7 +114,7 @@ describe("simulated Route 53 answers", () => {
 
   it("has no answer for a name without records, and names the chain it followed", () => {
     const c = zone();
-    expect(resolveHost(c, "nothing.example.com")).toEqual({
+    expect(resolveHost(c, "nothing.example.com", staticHealth(c))).toEqual({
       kind: "no-answer",
       chain: ["nothing.example.com"],
       reason: "no record of this name",
@@ -118,7 +122,7 @@ describe("simulated Route 53 answers", () => {
     const b = c.of(RECORD).find((r) => r.name === "b.example.com");
     if (b !== undefined) b.inputs.aliases = [{ name: "gone.elb.amazonaws.com" }];
     c.stack.service.failingHealthChecks = ["hc-a-id"];
-    expect(resolveHost(c, "api.example.com")).toMatchObject({
+    expect(resolveHost(c, "api.example.com", staticHealth(c))).toMatchObject({
       kind: "no-answer",
       chain: ["api.example.com", "b.example.com", "gone.elb.amazonaws.com"],
     });

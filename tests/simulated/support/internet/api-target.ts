@@ -23,6 +23,40 @@ const TABLE = "aws:dynamodb/table:Table";
 const notSimulated = (what: string): Promise<never> =>
   Promise.reject(new Error(`simulated API: ${what} is not simulated (see api-target.ts)`));
 
+/**
+ * What this region's API reaches of its database: the role RDS reports for the region's member
+ * of the global cluster, or undefined when it has no instance to connect to.
+ */
+export function databaseRole(c: Cloud, region: string): DatabaseRole | undefined {
+  const cluster = c.of(CLUSTER, region).find((r) => r.inputs.globalClusterIdentifier !== undefined);
+  if (cluster === undefined || c.instancesOf(cluster).length === 0) return undefined;
+  return c.isGlobalWriter(cluster) ? "writer" : "reader";
+}
+
+/** Whether the transaction table (the stack's transactionTableName) has a copy in the region. */
+export function tableServed(c: Cloud, region: string): boolean {
+  const table = c.of(TABLE).find((t) => c.nameOf(t) === c.stack.run.outputs.transactionTableName);
+  return (
+    table !== undefined &&
+    (table.region === region ||
+      records(table.inputs.replicas).some((replica) => replica.regionName === region))
+  );
+}
+
+/**
+ * The status the region's API answers a GET of `path` with, for callers that cannot wait for the
+ * handler (the simulated Route 53 checkers and probers, which answer synchronously): the
+ * handler's routes for the health paths, 404 elsewhere. internet-model.test.ts holds it to the
+ * real handler's answers.
+ */
+export function apiStatusFor(c: Cloud, region: string, path: string): number {
+  if (path === "/health/live") return 200;
+  if (path === "/health") {
+    return databaseRole(c, region) !== undefined && tableServed(c, region) ? 200 : 503;
+  }
+  return 404;
+}
+
 /** The region's API, answering ALB events from the stack `cloud()` returns at each request. */
 export function simulatedApi(
   cloud: () => Cloud,
@@ -34,14 +68,10 @@ export function simulatedApi(
     settle: () => notSimulated("settling a transaction"),
     drainOutbox: () => notSimulated("draining the outbox"),
     probe(): Promise<DatabaseRole> {
-      const c = cloud();
-      const cluster = c
-        .of(CLUSTER, region)
-        .find((r) => r.inputs.globalClusterIdentifier !== undefined);
-      if (cluster === undefined || c.instancesOf(cluster).length === 0) {
-        return Promise.reject(new Error(`connect ECONNREFUSED: no database instance in ${region}`));
-      }
-      return Promise.resolve(c.isGlobalWriter(cluster) ? "writer" : "reader");
+      const role = databaseRole(cloud(), region);
+      return role === undefined
+        ? Promise.reject(new Error(`connect ECONNREFUSED: no database instance in ${region}`))
+        : Promise.resolve(role);
     },
   };
   const statuses: StatusStore = {
@@ -50,16 +80,7 @@ export function simulatedApi(
     get: () => notSimulated("reading a status"),
     listByCustomer: () => notSimulated("listing statuses"),
     probe(): Promise<void> {
-      // The API reads the transaction table (the stack's transactionTableName) in its region.
-      const c = cloud();
-      const table = c
-        .of(TABLE)
-        .find((t) => c.nameOf(t) === c.stack.run.outputs.transactionTableName);
-      const served =
-        table !== undefined &&
-        (table.region === region ||
-          records(table.inputs.replicas).some((replica) => replica.regionName === region));
-      return served
+      return tableServed(cloud(), region)
         ? Promise.resolve()
         : Promise.reject(new Error(`ResourceNotFoundException: no table replica in ${region}`));
     },

@@ -10,7 +10,6 @@ import type { CapturedResource } from "../../../support/mock-graph";
 import { type Cloud, records, text } from "../cloud";
 
 const RECORD = "aws:route53/record:Record";
-const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
 
 /** More hops than any record chain of this stack (failover CNAME, regional alias, ALB). */
@@ -36,20 +35,17 @@ export function loadBalancerDnsName(c: Cloud, loadBalancer: CapturedResource): s
   );
 }
 
-/** Route 53's view of a health check: it exists and its endpoint is not failing. */
-export function healthCheckHealthy(c: Cloud, id: string): boolean {
-  const exists = c.of(HEALTH_CHECK).some((check) => c.idOf(check) === id);
-  return exists && !c.stack.service.failingHealthChecks.includes(id);
-}
+/** Whether Route 53 counts a health check (by id) as healthy: health-checker.ts decides. */
+export type HealthOf = (healthCheckId: string) => boolean;
 
 /**
  * A record's health as Route 53 evaluates it: its own health check, if any, and, for an alias
  * with EvaluateTargetHealth to a load balancer, whether that load balancer has healthy targets
  * (its region's API answers; "Values specific for failover alias records").
  */
-function recordHealthy(c: Cloud, record: CapturedResource): boolean {
+function isHealthy(c: Cloud, record: CapturedResource, healthOf: HealthOf): boolean {
   const checkId = text(record.inputs.healthCheckId);
-  if (checkId !== undefined && !healthCheckHealthy(c, checkId)) return false;
+  if (checkId !== undefined && !healthOf(checkId)) return false;
   const alias = records(record.inputs.aliases)[0];
   if (alias !== undefined && alias.evaluateTargetHealth === true) {
     const target = normal(String(alias.name));
@@ -81,16 +77,21 @@ const weightOf = (record: CapturedResource): number => {
  *   asks one question, not many.
  * - simple: the record.
  */
-function chooseRecord(c: Cloud, candidates: CapturedResource[]): CapturedResource | undefined {
+function chooseRecord(
+  c: Cloud,
+  candidates: CapturedResource[],
+  healthOf: HealthOf,
+): CapturedResource | undefined {
+  const recordHealthy = (record: CapturedResource) => isHealthy(c, record, healthOf);
   if (candidates.some((r) => r.inputs.failoverRoutingPolicies !== undefined)) {
     const primary = candidates.find((r) => failoverType(r) === "PRIMARY");
     const secondary = candidates.find((r) => failoverType(r) === "SECONDARY");
-    if (primary !== undefined && recordHealthy(c, primary)) return primary;
-    if (secondary !== undefined && recordHealthy(c, secondary)) return secondary;
+    if (primary !== undefined && recordHealthy(primary)) return primary;
+    if (secondary !== undefined && recordHealthy(secondary)) return secondary;
     return primary ?? secondary;
   }
   if (candidates.some((r) => r.inputs.weightedRoutingPolicies !== undefined)) {
-    const healthy = candidates.filter((r) => recordHealthy(c, r));
+    const healthy = candidates.filter(recordHealthy);
     const nonZero = healthy.filter((r) => weightOf(r) > 0);
     const pool = nonZero.length > 0 ? nonZero : healthy.length > 0 ? healthy : candidates;
     return [...pool].sort((a, b) => weightOf(b) - weightOf(a))[0];
@@ -98,8 +99,11 @@ function chooseRecord(c: Cloud, candidates: CapturedResource[]): CapturedResourc
   return candidates[0];
 }
 
-/** Follows `host` through the stack's records to a load balancer, as a resolver would. */
-export function resolveHost(c: Cloud, host: string): Resolution {
+/**
+ * Follows `host` through the stack's records to a load balancer, as a resolver would, with
+ * `healthOf` deciding which health checks Route 53 counts as healthy.
+ */
+export function resolveHost(c: Cloud, host: string, healthOf: HealthOf): Resolution {
   const chain: string[] = [];
   let name = normal(host);
   for (let hop = 0; hop < MAX_HOPS; hop += 1) {
@@ -109,7 +113,7 @@ export function resolveHost(c: Cloud, host: string): Resolution {
     const candidates = c
       .of(RECORD)
       .filter((r) => normal(String(r.inputs.name)) === name && r.inputs.type !== "TXT");
-    const record = chooseRecord(c, candidates);
+    const record = chooseRecord(c, candidates, healthOf);
     if (record === undefined) return { kind: "no-answer", chain, reason: "no record of this name" };
     const next =
       text(records(record.inputs.aliases)[0]?.name) ??

@@ -25,6 +25,7 @@ import type { CapturedResource } from "../../../support/mock-graph";
 import type { Cloud } from "../cloud";
 import { simulatedApi } from "./api-target";
 import { resolveHost } from "./dns";
+import { route53Health } from "./health-checker";
 import {
   CLIENT_ADDRESS,
   admitsClient,
@@ -134,7 +135,7 @@ export function startSimulatedInternet(cloud: () => Cloud): SimulatedInternet {
     const port = Number(options.port || (https ? 443 : 80));
     const host = options.hostname;
     const c = cloud();
-    const resolution = resolveHost(c, host);
+    const resolution = resolveHost(c, host, route53Health(c));
     if (resolution.kind === "no-answer") {
       callback(
         systemError(

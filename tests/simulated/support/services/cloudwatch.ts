@@ -20,7 +20,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { parseProberEvent } from "../../../../lambda/health-prober/event";
 import { TEST_ACCOUNT_ID } from "../../../support/aws-mocks";
 import type { CapturedResource } from "../../../support/mock-graph";
+import { apiStatusFor } from "../internet/api-target";
 import { resolveHost } from "../internet/dns";
+import { route53Health } from "../internet/health-checker";
 import {
   admitsClient,
   certificateNames,
@@ -35,8 +37,6 @@ const FUNCTION = "aws:lambda/function:Function";
 
 /** DescribeAlarms' page size when MaxRecords is not given (assumed; the API caps it at 100). */
 const DEFAULT_MAX_RECORDS = 50;
-/** Paths the transaction API answers 200 on (lambda/transaction-api/handler.ts routes). */
-const API_HEALTH_PATHS = ["/health", "/health/live"];
 /** What AuroraGlobalDBReplicationLag reports for a healthy secondary, in milliseconds. */
 const HEALTHY_REPLICATION_LAG_MS = 150;
 
@@ -321,7 +321,7 @@ function proberSeries(c: Cloud, region: string, metricName: string, peerRegion: 
  */
 function apiAnswers200(c: Cloud, url: string): boolean {
   const parsed = new URL(url);
-  const resolution = resolveHost(c, parsed.hostname);
+  const resolution = resolveHost(c, parsed.hostname, route53Health(c));
   if (resolution.kind !== "load-balancer") return false;
   const port = Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
   const loadBalancer = resolution.loadBalancer;
@@ -342,10 +342,12 @@ function apiAnswers200(c: Cloud, url: string): boolean {
     path: parsed.pathname,
     query: parsed.search.replace(/^\?/, ""),
   });
+  // The prober counts only 200 (lambda/health-prober/probes.ts): a DR region without a database
+  // instance (pilot light) answers its deep health check with 503.
   return (
     answer.kind === "forward" &&
     !c.stack.service.downApiRegions.includes(answer.region) &&
-    API_HEALTH_PATHS.includes(parsed.pathname)
+    apiStatusFor(c, answer.region, parsed.pathname) === 200
   );
 }
 

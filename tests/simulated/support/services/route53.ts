@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-route-53";
 import { mockClient } from "aws-sdk-client-mock";
 import { Cloud, awsError } from "../cloud";
+import { observeHealthCheck } from "../internet/health-checker";
 
 /** Some of the regions Route 53 health checkers run in. */
 const CHECKER_REGIONS = [
@@ -23,7 +24,7 @@ export function installRoute53(cloud: () => Cloud): () => void {
   const route53 = mockClient(Route53Client);
   // GetHealthCheckStatusResponse.HealthCheckObservations: HealthCheckObservation[]. Right after
   // creation the checkers have not reached the endpoint yet: the first answer for a check is all
-  // Failure, later answers Success (unless the endpoint is down).
+  // Failure; later answers are what the checkers observe of the endpoint (health-checker.ts).
   route53.on(GetHealthCheckStatusCommand).callsFake((input: GetHealthCheckStatusCommandInput) => {
     const c = cloud();
     const id = String(input.HealthCheckId);
@@ -31,17 +32,15 @@ export function installRoute53(cloud: () => Cloud): () => void {
     if (!check) throw awsError("NoSuchHealthCheck", `A health check with id ${id} does not exist.`);
     const calls = c.stack.service.healthCheckCalls[id] ?? 0;
     c.stack.service.healthCheckCalls[id] = calls + 1;
-    const healthy = calls > 0 && !c.stack.service.failingHealthChecks.includes(id);
+    const observation =
+      calls > 0
+        ? observeHealthCheck(c, check)
+        : { healthy: false, status: "Failure: the health checkers have not reported yet." };
     return {
       HealthCheckObservations: CHECKER_REGIONS.map((region, i) => ({
         Region: region,
         IPAddress: `15.177.${i}.1`,
-        StatusReport: {
-          Status: healthy
-            ? "Success: HTTP Status Code 200, OK"
-            : "Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.",
-          CheckedTime: new Date(0),
-        },
+        StatusReport: { Status: observation.status, CheckedTime: new Date(0) },
       })),
     };
   });
