@@ -34,6 +34,7 @@ module.exports = {
       ...shared,
       displayName: "simulated",
       testMatch: ["<rootDir>/tests/simulated/**/*.test.ts"],
+      setupFiles: [...shared.setupFiles, "<rootDir>/tests/simulated/setup-env.ts"],
     },
     {
       // The Lambda handlers against real local services: one embedded PostgreSQL (TLS on) and

@@ -9,7 +9,10 @@
  */
 import { LONGEST_NAMES_CONFIG } from "../support/stack-config";
 import { collectSuite, runLiveTest } from "./support/harness";
+import { modelAndReal } from "./support/model-agreement";
 import { MUTATIONS } from "./support/mutations";
+import { find } from "./support/mutation-helpers";
+import type { SimulatedStack } from "./support/simulated-aws";
 import {
   LIVE_SUITES,
   fullTitle,
@@ -39,6 +42,9 @@ describe("live suites on the simulated correct stack", () => {
       session.fresh();
       const result = await runLiveTest(test, { fakeTime: onFakeClock(test) });
       if (!result.passed) failures.push(`${fullTitle(test)}: ${result.error ?? ""}`);
+      for (const error of session.simulationErrors()) {
+        failures.push(`${fullTitle(test)}: simulation fault: ${error}`);
+      }
     }
     expect(failures).toEqual([]);
   });
@@ -77,6 +83,53 @@ describe("live suites on broken simulated stacks", () => {
         `${mutation.suite}: ${mutation.test}\n    <- ${mutation.name}: ${result.error ?? "PASSED"}`,
       );
       expect(result.passed).toBe(false);
+      expect(session.simulationErrors()).toEqual([]);
+      if (mutation.because !== undefined) expect(result.detail).toMatch(mutation.because);
     },
   );
+});
+
+describe("the model Route 53's checkers and the probers answer from", () => {
+  const states: [string, (s: SimulatedStack) => void][] = [
+    ["the correct stack", () => undefined],
+    [
+      "a primary cluster without instances",
+      (s) => {
+        const instances = s.run.resources.filter(
+          (r) =>
+            r.type === "aws:rds/clusterInstance:ClusterInstance" &&
+            r.name.startsWith("tap-primary-"),
+        );
+        for (const instance of instances) {
+          s.run.resources.splice(s.run.resources.indexOf(instance), 1);
+        }
+      },
+    ],
+    [
+      "a table without its DR replica",
+      (s) => {
+        find(s, "aws:dynamodb/table:Table", "tap-global-state-table").inputs.replicas = [];
+      },
+    ],
+    [
+      "the DR API down",
+      (s) => {
+        s.service.downApiRegions = [String(s.run.outputs.drRegion)];
+      },
+    ],
+  ];
+
+  it.each(states)("agrees with the real API core's answers on %s", async (_state, change) => {
+    const outputs = session.run().outputs;
+    const urls = ["primaryApiUrl", "drApiUrl", "apiFailoverUrl"].flatMap((key) =>
+      ["/health", "/health/live", "/nope"].map((path) => `${String(outputs[key])}${path}`),
+    );
+    urls.push(`${String(outputs.apiFailoverUrl).replace(/^https:/, "http:")}/health`);
+    const stack = session.fresh();
+    change(stack);
+    const answers = [];
+    for (const url of urls) answers.push(await modelAndReal(stack, url));
+    expect(answers.filter((a) => a.model !== a.real)).toEqual([]);
+    expect(session.simulationErrors()).toEqual([]);
+  });
 });

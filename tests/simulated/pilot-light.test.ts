@@ -28,6 +28,9 @@ describe("live suites on a simulated correct pilot-light stack", () => {
       session.fresh();
       const result = await runLiveTest(test, { fakeTime: onFakeClock(test) });
       if (!result.passed) failures.push(`${fullTitle(test)}: ${result.error ?? ""}`);
+      for (const error of session.simulationErrors()) {
+        failures.push(`${fullTitle(test)}: simulation fault: ${error}`);
+      }
     }
     expect(failures).toEqual([]);
   });
@@ -56,6 +59,7 @@ describe("pilot-light cases on broken simulated stacks", () => {
       mutation.apply(session.fresh());
       const result = await runLiveTest(matching[0], { fakeTime: mutation.fakeTime === true });
       expect(result).toMatchObject({ passed: false });
+      expect(session.simulationErrors()).toEqual([]);
     },
   );
 });

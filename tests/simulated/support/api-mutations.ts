@@ -23,6 +23,8 @@ const regionalTest = (side: string, role: string) =>
 const FAILOVER_NAME_TEST =
   "serves the health check through the failover name from the primary region";
 const REDIRECT_TEST = "redirects plain HTTP to HTTPS";
+const healthCheckTest = (side: string) =>
+  `has a healthy Route 53 health check for the ${side} region`;
 
 const dnsNameOf = (s: SimulatedStack, side: "primary" | "dr"): string =>
   loadBalancerDnsName(new Cloud(s), find(s, LOAD_BALANCER, `tap-${side}-app-lb-alb`));
@@ -37,6 +39,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "RDS reports the DR cluster as the writer (the primary a secondary)",
     suite: API,
     test: regionalTest("primary", "writer"),
+    because: /"reader"/,
     apply: (s) => {
       s.service.globalWriterArns = [output(s, "drClusterArn")];
     },
@@ -45,6 +48,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "primary regional name aliasing the DR load balancer",
     suite: API,
     test: regionalTest("primary", "writer"),
+    because: /altnames/,
     apply: (s) =>
       set(s, RECORD, "tap-global-dns-regional-primary", {
         aliases: [{ name: dnsNameOf(s, "dr"), zoneId: "ZDR", evaluateTargetHealth: true }],
@@ -54,6 +58,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "primary certificate without the region's own name (TLS host-name check fails)",
     suite: API,
     test: regionalTest("primary", "writer"),
+    because: /altnames/,
     apply: (s) =>
       set(s, CERTIFICATE, "tap-primary-app-certificate", { subjectAlternativeNames: [] }),
   },
@@ -61,12 +66,14 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "primary load balancer's security group without HTTPS ingress",
     suite: API,
     test: regionalTest("primary", "writer"),
+    because: /ETIMEDOUT/,
     apply: (s) => remove(s, INGRESS_RULE, "tap-primary-app-lb-sg-443-0"),
   },
   {
     name: "primary cluster without instances (the database cannot be reached)",
     suite: API,
     test: regionalTest("primary", "writer"),
+    because: /"unhealthy"/,
     apply: (s) => {
       for (const r of s.run.resources.filter(
         (r) => r.type === CLUSTER_INSTANCE && r.name.startsWith("tap-primary-"),
@@ -79,6 +86,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "RDS reports both clusters as the writer",
     suite: API,
     test: regionalTest("dr", "reader"),
+    because: /"writer"/,
     apply: (s) => {
       s.service.globalWriterArns = [output(s, "primaryClusterArn"), output(s, "drClusterArn")];
     },
@@ -87,18 +95,21 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "DR load balancer without its HTTPS listener",
     suite: API,
     test: regionalTest("dr", "reader"),
+    because: /ECONNREFUSED/,
     apply: (s) => remove(s, LISTENER, "tap-dr-app-lb-https"),
   },
   {
     name: "transaction table without its DR replica (the DR DynamoDB check fails)",
     suite: API,
     test: regionalTest("dr", "reader"),
+    because: /"unhealthy"/,
     apply: (s) => set(s, TABLE, "tap-global-state-table", { replicas: [] }),
   },
   {
     name: "DR API down (the load balancer answers 502)",
     suite: API,
     test: regionalTest("dr", "reader"),
+    because: /JSON/,
     apply: (s) => {
       s.service.downApiRegions = [output(s, "drRegion")];
     },
@@ -107,6 +118,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "failover records with the roles swapped (PRIMARY on the DR region's record)",
     suite: API,
     test: FAILOVER_NAME_TEST,
+    because: /"reader"/,
     apply: (s) => {
       set(s, RECORD, "tap-global-dns-api-primary", {
         failoverRoutingPolicies: [{ type: "SECONDARY" }],
@@ -118,12 +130,14 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "primary health check failing: Route 53 answers the failover name with the DR region",
     suite: API,
     test: FAILOVER_NAME_TEST,
+    because: /"reader"/,
     apply: failingHealthCheck("primary"),
   },
   {
     name: "primary failover record pointing at the DR region's name",
     suite: API,
     test: FAILOVER_NAME_TEST,
+    because: /altnames|"reader"/,
     apply: (s) =>
       set(s, RECORD, "tap-global-dns-api-primary", { records: [hostOf(s, "drApiUrl")] }),
   },
@@ -131,6 +145,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "primary certificate without the failover name (TLS host-name check fails)",
     suite: API,
     test: FAILOVER_NAME_TEST,
+    because: /altnames/,
     apply: (s) =>
       set(s, CERTIFICATE, "tap-primary-app-certificate", {
         domainName: hostOf(s, "primaryApiUrl"),
@@ -141,12 +156,14 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "no PRIMARY record in the failover group (only the DR region answers)",
     suite: API,
     test: FAILOVER_NAME_TEST,
+    because: /"reader"/,
     apply: (s) => remove(s, RECORD, "tap-global-dns-api-primary"),
   },
   {
     name: "port 80 forwarding to the API instead of redirecting",
     suite: API,
     test: REDIRECT_TEST,
+    because: /Received: 200/,
     apply: (s) => {
       const https = find(s, LISTENER, "tap-primary-app-lb-https");
       set(s, LISTENER, "tap-primary-app-lb-http-redirect", {
@@ -158,24 +175,80 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     name: "redirect keeping the request's protocol (to http://...:443)",
     suite: API,
     test: REDIRECT_TEST,
+    because: /"http:"/,
     apply: redirectWith({ protocol: "#{protocol}", port: "443", statusCode: "HTTP_301" }),
   },
   {
     name: "temporary redirect (HTTP_302)",
     suite: API,
     test: REDIRECT_TEST,
+    because: /Received: 302/,
     apply: redirectWith({ protocol: "HTTPS", port: "443", statusCode: "HTTP_302" }),
   },
   {
     name: "no listener on port 80",
     suite: API,
     test: REDIRECT_TEST,
+    because: /ECONNREFUSED/,
     apply: (s) => remove(s, LISTENER, "tap-primary-app-lb-http-redirect"),
   },
   {
     name: "primary load balancer's security group without HTTP ingress",
     suite: API,
     test: REDIRECT_TEST,
+    because: /ETIMEDOUT/,
     apply: (s) => remove(s, INGRESS_RULE, "tap-primary-app-lb-sg-80-0"),
+  },
+  {
+    name: "redirect without a port (to https://...:80, where nothing speaks TLS)",
+    suite: API,
+    test: REDIRECT_TEST,
+    because: /"80"/,
+    apply: redirectWith({ protocol: "HTTPS", statusCode: "HTTP_301" }),
+  },
+  {
+    name: "primary load balancer made internal (private addresses only)",
+    suite: API,
+    test: regionalTest("primary", "writer"),
+    because: /ETIMEDOUT/,
+    apply: (s) => set(s, LOAD_BALANCER, "tap-primary-app-lb-alb", { internal: true }),
+  },
+  {
+    name: "primary ingress narrowed to the test runner's range (Route 53's checkers are shut out)",
+    suite: API,
+    test: healthCheckTest("primary"),
+    fakeTime: true,
+    apply: (s) => {
+      set(s, INGRESS_RULE, "tap-primary-app-lb-sg-443-0", { cidrIpv4: "203.0.113.0/24" });
+      set(s, INGRESS_RULE, "tap-primary-app-lb-sg-80-0", { cidrIpv4: "203.0.113.0/24" });
+    },
+  },
+  {
+    name: "primary HTTPS listener on a TLS 1.3-only policy (Route 53's checkers speak up to TLS 1.2)",
+    suite: API,
+    test: healthCheckTest("primary"),
+    fakeTime: true,
+    apply: (s) =>
+      set(s, LISTENER, "tap-primary-app-lb-https", {
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+      }),
+  },
+  {
+    name: "DR health check of a path the API does not serve (404)",
+    suite: API,
+    test: healthCheckTest("dr"),
+    fakeTime: true,
+    apply: (s) =>
+      set(s, "aws:route53/healthCheck:HealthCheck", "tap-global-dns-health-dr", {
+        resourcePath: "/healthz",
+      }),
+  },
+  {
+    name: "DR health check of plain HTTP on 443 (the listener speaks TLS)",
+    suite: API,
+    test: healthCheckTest("dr"),
+    fakeTime: true,
+    apply: (s) =>
+      set(s, "aws:route53/healthCheck:HealthCheck", "tap-global-dns-health-dr", { type: "HTTP" }),
   },
 ];

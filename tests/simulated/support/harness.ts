@@ -20,7 +20,10 @@ export interface LiveTest {
 
 export interface LiveResult {
   readonly passed: boolean;
+  /** The failure's first lines, for the mutation table. */
   readonly error?: string;
+  /** The whole failure message, diff included, without colour codes. */
+  readonly detail?: string;
 }
 
 /** jest's printf-style placeholders in `it.each` titles. */
@@ -161,6 +164,7 @@ export async function runLiveTest(
     // jest's matcher messages carry colour codes; the first lines say what differed.
     // eslint-disable-next-line no-control-regex -- stripping ANSI colour escapes
     const plain = message.replace(/\u001b\[[0-9;]*m/g, "");
-    return { passed: false, error: plain.split("\n").filter(Boolean).slice(0, 3).join(" | ") };
+    const lines = plain.split("\n").filter(Boolean);
+    return { passed: false, error: lines.slice(0, 3).join(" | "), detail: lines.join("\n") };
   }
 }

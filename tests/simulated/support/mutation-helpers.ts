@@ -11,6 +11,8 @@ export interface Mutation {
   readonly apply: (stack: SimulatedStack) => void;
   /** Run on jest's fake clock: the test can only fail at its polling deadline. */
   readonly fakeTime?: boolean;
+  /** What the failure must say, where a wrong reason could also fail the test. */
+  readonly because?: RegExp;
 }
 
 export function find(stack: SimulatedStack, type: string, name: string): CapturedResource {

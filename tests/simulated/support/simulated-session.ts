@@ -41,6 +41,8 @@ export interface SimulatedSession {
   readonly run: () => ProgramRun;
   /** A fresh correct stack, made the one every simulated call answers from. */
   fresh(): SimulatedStack;
+  /** Faults of the simulation itself since the last call (see SimulatedInternet). */
+  simulationErrors(): string[];
 }
 
 export function useSimulatedStack(config: Record<string, unknown>): SimulatedSession {
@@ -86,5 +88,6 @@ export function useSimulatedStack(config: Record<string, unknown>): SimulatedSes
       current = correctStack(program());
       return current;
     },
+    simulationErrors: () => internet?.takeSimulationErrors() ?? [],
   };
 }

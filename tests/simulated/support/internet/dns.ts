@@ -8,6 +8,7 @@
 import { computedAttributes } from "../../../support/aws-mocks";
 import type { CapturedResource } from "../../../support/mock-graph";
 import { type Cloud, records, text } from "../cloud";
+import { hasHealthyTargets } from "./load-balancer";
 
 const RECORD = "aws:route53/record:Record";
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
@@ -40,8 +41,7 @@ export type HealthOf = (healthCheckId: string) => boolean;
 
 /**
  * A record's health as Route 53 evaluates it: its own health check, if any, and, for an alias
- * with EvaluateTargetHealth to a load balancer, whether that load balancer has healthy targets
- * (its region's API answers; "Values specific for failover alias records").
+ * with EvaluateTargetHealth to a load balancer, whether that load balancer has healthy targets.
  */
 function isHealthy(c: Cloud, record: CapturedResource, healthOf: HealthOf): boolean {
   const checkId = text(record.inputs.healthCheckId);
@@ -50,9 +50,7 @@ function isHealthy(c: Cloud, record: CapturedResource, healthOf: HealthOf): bool
   if (alias !== undefined && alias.evaluateTargetHealth === true) {
     const target = normal(String(alias.name));
     const loadBalancer = c.of(LOAD_BALANCER).find((lb) => loadBalancerDnsName(c, lb) === target);
-    if (loadBalancer !== undefined) {
-      return !c.stack.service.downApiRegions.includes(loadBalancer.region);
-    }
+    if (loadBalancer !== undefined) return hasHealthyTargets(c, loadBalancer);
   }
   return true;
 }
@@ -74,7 +72,8 @@ const weightOf = (record: CapturedResource): number => {
  *   that have nonzero weights ... If all of the records that have a weight greater than 0 are
  *   unhealthy, then Route 53 considers the zero-weighted records"; with none healthy it treats
  *   all as healthy; same page). The heaviest of those stands in for the weighted draw: a test
- *   asks one question, not many.
+ *   asks one question, not many. Equal weights (a real split) answer with the first record, so
+ *   a test that passes on either region is not told which; this stack's groups are 100/0.
  * - simple: the record.
  */
 function chooseRecord(
@@ -112,7 +111,12 @@ export function resolveHost(c: Cloud, host: string, healthOf: HealthOf): Resolut
     if (loadBalancer !== undefined) return { kind: "load-balancer", loadBalancer, chain };
     const candidates = c
       .of(RECORD)
-      .filter((r) => normal(String(r.inputs.name)) === name && r.inputs.type !== "TXT");
+      // Address answers only: a TXT or MX record of the name plays no part in connecting.
+      .filter(
+        (r) =>
+          normal(String(r.inputs.name)) === name &&
+          ["A", "AAAA", "CNAME"].includes(String(r.inputs.type)),
+      );
     const record = chooseRecord(c, candidates, healthOf);
     if (record === undefined) return { kind: "no-answer", chain, reason: "no record of this name" };
     const next =

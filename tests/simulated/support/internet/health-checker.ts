@@ -8,9 +8,9 @@
  */
 import type { CapturedResource } from "../../../support/mock-graph";
 import { type Cloud, text } from "../cloud";
-import { apiStatusFor } from "./api-target";
-import { type HealthOf, resolveHost } from "./dns";
-import { admitsClient, listenerAnswer, listenerOn } from "./load-balancer";
+import type { HealthOf } from "./dns";
+import { tlsHandshake } from "./load-balancer";
+import { reach, statusOf } from "./reachability";
 
 const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
 
@@ -49,36 +49,36 @@ export function observeHealthCheck(c: Cloud, check: CapturedResource): CheckerOb
   // Checkers resolve through public DNS; the names a check targets here are simple records, so
   // the static view of health (failingHealthChecks only) is enough and cannot recurse.
   const staticHealth: HealthOf = (id) => !c.stack.service.failingHealthChecks.includes(id);
-  const resolution = resolveHost(c, fqdn, staticHealth);
-  if (resolution.kind === "no-answer") return failure("Failure: DNS resolution failed.");
-  const loadBalancer = resolution.loadBalancer;
   const port = Number(check.inputs.port ?? (type === "HTTPS" ? 443 : 80));
-  if (!admitsClient(c, loadBalancer, port)) return failure(TIMED_OUT);
-  const listener = listenerOn(c, loadBalancer, port);
-  if (listener === undefined) {
-    return failure("Failure: Connection refused. The endpoint is not accepting connections.");
-  }
-  if (type === "TCP") return { healthy: true, status: "Success: TCP connection established" };
-  // TLS to a plain listener, or plain HTTP to a TLS one, gets no HTTP answer.
-  if ((listener.inputs.protocol === "HTTPS") !== (type === "HTTPS")) {
+  const path = reach(c, fqdn, port, "route53Checker", staticHealth);
+  if (!path.ok) {
     return failure(
-      `Failure: the ${String(listener.inputs.protocol)} listener does not speak ${type}.`,
+      path.code === "ENOTFOUND"
+        ? "Failure: DNS resolution failed."
+        : path.code === "ETIMEDOUT"
+          ? TIMED_OUT
+          : "Failure: Connection refused. The endpoint is not accepting connections.",
     );
   }
-  const path = text(check.inputs.resourcePath) ?? "/";
-  const answer = listenerAnswer(c, listener, {
+  if (type === "TCP") return { healthy: true, status: "Success: TCP connection established" };
+  if (type === "HTTPS") {
+    // With EnableSNI the checker sends the name; it never validates the certificate.
+    const handshake = tlsHandshake(c, path.listener, {
+      serverName: fqdn,
+      verify: false,
+      maxTls12: true,
+    });
+    if (!handshake.ok) return failure(`Failure: TLS handshake failed: ${handshake.reason}.`);
+  } else if (path.listener.inputs.protocol !== "HTTP") {
+    return failure("Failure: the endpoint answered plain HTTP with TLS.");
+  }
+  const status = statusOf(c, path.listener, {
     protocol: type.toLowerCase(),
     host: fqdn,
     port,
-    path,
+    path: text(check.inputs.resourcePath) ?? "/",
     query: "",
   });
-  const status =
-    answer.kind !== "forward"
-      ? answer.status
-      : c.stack.service.downApiRegions.includes(answer.region)
-        ? 502
-        : apiStatusFor(c, answer.region, path);
   return status >= 200 && status < 400
     ? { healthy: true, status: `Success: HTTP Status Code ${status}` }
     : failure(`Failure: HTTP Status Code ${status}`);

@@ -24,22 +24,21 @@ import { readBody, toAlbEvent, writeAlbResult } from "../../../../lambda/shared/
 import type { CapturedResource } from "../../../support/mock-graph";
 import type { Cloud } from "../cloud";
 import { simulatedApi } from "./api-target";
-import { resolveHost } from "./dns";
 import { route53Health } from "./health-checker";
-import {
-  CLIENT_ADDRESS,
-  admitsClient,
-  certificateNames,
-  listenerAnswer,
-  listenerOn,
-} from "./load-balancer";
+import { certificateNames, listenerAnswer, listenerOn } from "./load-balancer";
+import { reach } from "./reachability";
 import { createTestCertificateAuthority } from "./test-certificates";
 
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
 
 export interface SimulatedInternet {
-  /** `fetch` as a client on the internet (CLIENT_ADDRESS) reaches the simulated stack. */
+  /** `fetch` as a client on the internet (SOURCE_ADDRESSES.client) reaches the simulated stack. */
   readonly fetch: typeof fetch;
+  /**
+   * Faults of the simulation itself (a handler that threw, a certificate that could not be
+   * made) since the last call. A test that failed because of one proves nothing about the stack.
+   */
+  takeSimulationErrors(): string[];
   close(): Promise<void>;
 }
 
@@ -51,6 +50,9 @@ function systemError(code: string, message: string): Error {
 
 export function startSimulatedInternet(cloud: () => Cloud): SimulatedInternet {
   const authority = createTestCertificateAuthority();
+  const simulationErrors: string[] = [];
+  const describe = (error: unknown): string =>
+    error instanceof Error ? error.message : String(error);
   const servers = new Map<string, Promise<{ server: Server; port: number }>>();
   const apis = new Map<string, (event: ALBEvent) => Promise<ALBResult>>();
   const apiOf = (region: string) => {
@@ -91,7 +93,10 @@ export function startSimulatedInternet(cloud: () => Cloud): SimulatedInternet {
         readBody(req)
           .then((body) => apiOf(answer.region)(toAlbEvent(req, body)))
           .then((result) => writeAlbResult(res, result))
-          .catch(() => res.writeHead(502).end());
+          .catch((error: unknown) => {
+            simulationErrors.push(`API handler in ${answer.region}: ${describe(error)}`);
+            res.writeHead(502).end();
+          });
       }
     };
 
@@ -110,17 +115,30 @@ export function startSimulatedInternet(cloud: () => Cloud): SimulatedInternet {
               // ALB with one certificate serves it for every SNI name.
               SNICallback: (_servername, done) => {
                 const c = cloud();
-                const current = listenerOn(c, loadBalancer, port);
-                const names = current === undefined ? [] : certificateNames(c, current);
-                if (names.length === 0) done(new Error("the listener has no certificate"));
-                else done(null, createSecureContext(authority.issue(names)));
+                const current = c.of(LOAD_BALANCER).find((lb) => lb.name === loadBalancer.name);
+                const live = current && listenerOn(c, current, port);
+                const names = live === undefined ? [] : certificateNames(c, live);
+                if (names.length === 0) {
+                  done(new Error("the listener has no certificate of its region"));
+                  return;
+                }
+                try {
+                  done(null, createSecureContext(authority.issue(names)));
+                } catch (error) {
+                  simulationErrors.push(`certificate for ${names.join(", ")}: ${describe(error)}`);
+                  done(error instanceof Error ? error : new Error(String(error)), undefined);
+                }
               },
             },
             handler,
           )
         : createHttpServer(handler);
       started = new Promise((resolve, reject) => {
-        server.once("error", reject);
+        server.once("error", (error) => {
+          // Not kept: the next connection tries to start the server again.
+          servers.delete(key);
+          reject(error);
+        });
         server.listen(0, "127.0.0.1", () =>
           resolve({ server, port: (server.address() as AddressInfo).port }),
         );
@@ -135,40 +153,12 @@ export function startSimulatedInternet(cloud: () => Cloud): SimulatedInternet {
     const port = Number(options.port || (https ? 443 : 80));
     const host = options.hostname;
     const c = cloud();
-    const resolution = resolveHost(c, host, route53Health(c));
-    if (resolution.kind === "no-answer") {
-      callback(
-        systemError(
-          "ENOTFOUND",
-          `getaddrinfo ENOTFOUND ${host} (simulated Route 53: ${resolution.reason}, after ${resolution.chain.join(" -> ")})`,
-        ),
-        null,
-      );
+    const path = reach(c, host, port, "client", route53Health(c));
+    if (!path.ok) {
+      callback(systemError(path.code, path.message), null);
       return;
     }
-    const loadBalancer = resolution.loadBalancer;
-    if (!admitsClient(c, loadBalancer, port)) {
-      // A security group drops the packets; the client would wait out its timeout.
-      callback(
-        systemError(
-          "ETIMEDOUT",
-          `connect ETIMEDOUT ${host}:${port} (simulated: ${c.nameOf(loadBalancer)} admits no TCP ${port} from ${CLIENT_ADDRESS})`,
-        ),
-        null,
-      );
-      return;
-    }
-    const listener = listenerOn(c, loadBalancer, port);
-    if (listener === undefined) {
-      callback(
-        systemError(
-          "ECONNREFUSED",
-          `connect ECONNREFUSED ${host}:${port} (simulated: ${c.nameOf(loadBalancer)} has no listener on ${port})`,
-        ),
-        null,
-      );
-      return;
-    }
+    const { loadBalancer, listener } = path;
     serverFor(loadBalancer, listener).then(
       ({ port: localPort }) => {
         let settled = false;
@@ -206,10 +196,13 @@ export function startSimulatedInternet(cloud: () => Cloud): SimulatedInternet {
   return {
     // undici's Response is the class behind Node's global one; only their declarations differ.
     fetch: simulatedFetch as unknown as typeof fetch,
+    takeSimulationErrors: () => simulationErrors.splice(0),
     async close() {
       await agent.close();
-      for (const started of servers.values()) {
-        const { server } = await started;
+      const started = await Promise.allSettled(servers.values());
+      for (const result of started) {
+        if (result.status !== "fulfilled") continue;
+        const { server } = result.value;
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }

@@ -5,7 +5,7 @@
  * host-name verification decides whether a name is covered.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -29,19 +29,26 @@ export function createTestCertificateAuthority(): TestCertificateAuthority {
   const dir = mkdtempSync(join(tmpdir(), "tap-dr-simulated-ca-"));
   const openssl = (args: string[]) =>
     execFileSync(OPENSSL, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-  openssl([
-    "req",
-    "-x509",
-    ...EC_KEY,
-    "-days",
-    "2",
-    "-subj",
-    "/CN=tap-dr simulated load balancer CA",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-  ]);
+  // The same two-step commands as the PostgreSQL certificates (`req`, then `x509 -req -CA`),
+  // which OpenSSL 1.1.1 and LibreSSL accept too; `req -x509 -CA` needs OpenSSL 3.
+  try {
+    openssl([
+      "req",
+      "-x509",
+      ...EC_KEY,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=tap-dr simulated load balancer CA",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.pem",
+    ]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const caCert = readFileSync(join(dir, "ca.pem"), "utf8");
   const issued = new Map<string, KeyPair>();
 
@@ -53,26 +60,41 @@ export function createTestCertificateAuthority(): TestCertificateAuthority {
       if (known !== undefined) return known;
       if (names.length === 0) throw new Error("a certificate needs at least one name");
       const file = `leaf-${issued.size}`;
+      // ACM puts the domain name in the CN (at most 64 characters) and every name in the SANs.
       openssl([
         "req",
-        "-x509",
+        "-new",
+        ...EC_KEY,
+        "-subj",
+        `/CN=${names[0].slice(0, 64)}`,
+        "-keyout",
+        `${file}.key`,
+        "-out",
+        `${file}.csr`,
+      ]);
+      writeFileSync(
+        join(dir, `${file}.ext`),
+        [
+          "basicConstraints=critical,CA:FALSE",
+          `subjectAltName=${names.map((name) => `DNS:${name}`).join(",")}`,
+          "extendedKeyUsage=serverAuth",
+          "",
+        ].join("\n"),
+      );
+      openssl([
+        "x509",
+        "-req",
+        "-in",
+        `${file}.csr`,
         "-CA",
         "ca.pem",
         "-CAkey",
         "ca.key",
-        ...EC_KEY,
+        "-CAcreateserial",
         "-days",
         "2",
-        "-subj",
-        `/CN=${names[0]}`,
-        "-addext",
-        "basicConstraints=critical,CA:FALSE",
-        "-addext",
-        `subjectAltName=${names.map((name) => `DNS:${name}`).join(",")}`,
-        "-addext",
-        "extendedKeyUsage=serverAuth",
-        "-keyout",
-        `${file}.key`,
+        "-extfile",
+        `${file}.ext`,
         "-out",
         `${file}.pem`,
       ]);

@@ -20,15 +20,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { parseProberEvent } from "../../../../lambda/health-prober/event";
 import { TEST_ACCOUNT_ID } from "../../../support/aws-mocks";
 import type { CapturedResource } from "../../../support/mock-graph";
-import { apiStatusFor } from "../internet/api-target";
-import { resolveHost } from "../internet/dns";
 import { route53Health } from "../internet/health-checker";
-import {
-  admitsClient,
-  certificateNames,
-  listenerAnswer,
-  listenerOn,
-} from "../internet/load-balancer";
+import { tlsHandshake } from "../internet/load-balancer";
+import { reach, statusOf } from "../internet/reachability";
 import { Cloud, awsError, bool, record, regionOf, text, refuseUnsimulated } from "../cloud";
 
 const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -321,33 +315,29 @@ function proberSeries(c: Cloud, region: string, metricName: string, peerRegion: 
  */
 function apiAnswers200(c: Cloud, url: string): boolean {
   const parsed = new URL(url);
-  const resolution = resolveHost(c, parsed.hostname, route53Health(c));
-  if (resolution.kind !== "load-balancer") return false;
-  const port = Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
-  const loadBalancer = resolution.loadBalancer;
-  const listener = admitsClient(c, loadBalancer, port)
-    ? listenerOn(c, loadBalancer, port)
-    : undefined;
-  if (listener === undefined) return false;
+  const https = parsed.protocol === "https:";
+  const port = Number(parsed.port || (https ? 443 : 80));
+  const path = reach(c, parsed.hostname, port, "prober", route53Health(c));
+  if (!path.ok) return false;
+  // The prober's fetch verifies the certificate against the name, as Node does.
   if (
-    parsed.protocol === "https:" &&
-    !certificateNames(c, listener).includes(parsed.hostname.toLowerCase())
+    https &&
+    !tlsHandshake(c, path.listener, { serverName: parsed.hostname, verify: true, maxTls12: false })
+      .ok
   ) {
     return false;
   }
-  const answer = listenerAnswer(c, listener, {
-    protocol: parsed.protocol.replace(/:$/, ""),
-    host: parsed.hostname,
-    port,
-    path: parsed.pathname,
-    query: parsed.search.replace(/^\?/, ""),
-  });
+  if (!https && path.listener.inputs.protocol !== "HTTP") return false;
   // The prober counts only 200 (lambda/health-prober/probes.ts): a DR region without a database
   // instance (pilot light) answers its deep health check with 503.
   return (
-    answer.kind === "forward" &&
-    !c.stack.service.downApiRegions.includes(answer.region) &&
-    apiStatusFor(c, answer.region, parsed.pathname) === 200
+    statusOf(c, path.listener, {
+      protocol: parsed.protocol.replace(/:$/, ""),
+      host: parsed.hostname,
+      port,
+      path: parsed.pathname,
+      query: parsed.search.replace(/^\?/, ""),
+    }) === 200
   );
 }
 
