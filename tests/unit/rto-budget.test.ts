@@ -1,5 +1,5 @@
 import { DEFAULT_FAILOVER_WINDOW_MINUTES } from "../../lib/operations/operations-config";
-import { drTierOf, rtoBudget } from "../../lib/operations/rto-budget";
+import { drServingTier, drTierOf, rtoBudget } from "../../lib/operations/rto-budget";
 
 describe("rtoBudget", () => {
   it("budgets warm standby with the default window: detection 5 min, promotion 5 min", () => {
@@ -44,4 +44,20 @@ describe("rtoBudget", () => {
     });
     expect(ten.detectionSeconds - one.detectionSeconds).toBe(9 * 60);
   });
+});
+
+describe("the tier the DR region is in before a failover (output drTier)", () => {
+  it.each([
+    [1, "lambda", 0, "warm-standby"],
+    [0, "lambda", 0, "pilot-light"],
+    [2, "ec2", 1, "warm-standby"],
+    // A DR fleet that runs no instance cannot serve, whatever the database has.
+    [2, "ec2", 0, "pilot-light"],
+    [0, "ec2", 1, "pilot-light"],
+  ] as const)(
+    "%d DR instance(s), %s tier, DR desired capacity %d: %s",
+    (drInstances, appTier, drAppDesiredCapacity, tier) => {
+      expect(drServingTier({ drInstances, appTier, drAppDesiredCapacity })).toBe(tier);
+    },
+  );
 });

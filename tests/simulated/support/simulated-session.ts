@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { SIMULATED_OUTPUTS_ENV } from "../../integration/stack-outputs";
 import { type ProgramRun, runProgram } from "../../support/mock-graph";
 import { Cloud } from "./cloud";
-import type { LiveTest } from "./harness";
+import { type LiveTest, collectSuite, runLiveTest } from "./harness";
 import { type SimulatedInternet, startSimulatedInternet } from "./internet/internet";
 import { type SimulatedStack, correctStack, installSimulatedAws } from "./simulated-aws";
 
@@ -90,4 +90,21 @@ export function useSimulatedStack(config: Record<string, unknown>): SimulatedSes
     },
     simulationErrors: () => internet?.takeSimulationErrors() ?? [],
   };
+}
+
+/**
+ * Runs every test of a live suite that is not skipped against a fresh correct stack each, on the
+ * clock it needs, and returns each failure and each fault of the simulation (none: green).
+ */
+export async function failuresOfSuite(session: SimulatedSession, suite: string): Promise<string[]> {
+  const failures: string[] = [];
+  for (const test of collectSuite(suite).filter((t) => !t.skipped)) {
+    session.fresh();
+    const result = await runLiveTest(test, { fakeTime: onFakeClock(test) });
+    if (!result.passed) failures.push(`${fullTitle(test)}: ${result.error ?? ""}`);
+    for (const error of session.simulationErrors()) {
+      failures.push(`${fullTitle(test)}: simulation fault: ${error}`);
+    }
+  }
+  return failures;
 }
