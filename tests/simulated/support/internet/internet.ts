@@ -190,12 +190,16 @@ export function startSimulatedInternet(cloud: () => Cloud): SimulatedInternet {
   // No keep-alive: each request resolves its host again, so a test after a mutation never
   // reuses a connection made to the stack before it.
   const agent = new Agent({ connect, pipelining: 0 });
-  const simulatedFetch = (input: string | URL, init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(String(input), { ...init, dispatcher: agent });
+  const simulatedFetch = (input: unknown, init?: Parameters<typeof undiciFetch>[1]) => {
+    // The live suites pass URLs as strings; a Request would carry its own method and headers.
+    if (typeof input !== "string" && !(input instanceof URL)) {
+      throw new TypeError("the simulated fetch takes a URL string or URL, not a Request");
+    }
+    return undiciFetch(String(input), { ...init, dispatcher: agent });
+  };
 
   return {
-    // undici's Response is the class behind Node's global one; only their declarations differ.
-    fetch: simulatedFetch as unknown as typeof fetch,
+    fetch: simulatedFetch,
     takeSimulationErrors: () => simulationErrors.splice(0),
     async close() {
       await agent.close();
