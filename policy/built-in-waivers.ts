@@ -56,6 +56,13 @@ export const BUILT_IN_WAIVERS: readonly BuiltInWaiver[] = [
   },
   {
     rule: "TAP-IAM-3",
+    resource: "tap-*-failover-orchestrator-policy",
+    messageContains: sid("ReadAppFleet"),
+    reason:
+      "autoscaling:DescribeAutoScalingGroups has no resource types; the orchestrator only reads its own fleet's sizes (EC2 tier), and may update only that group",
+  },
+  {
+    rule: "TAP-IAM-3",
     resource: "tap-*-failover-workflow-policy",
     messageContains: sid("DeliverWorkflowLogs", "WorkflowTraceUpload"),
     reason:

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 
+import type { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { RDSClient } from "@aws-sdk/client-rds";
@@ -17,6 +18,7 @@ import { AuditTrail } from "./audit";
 import type { OrchestratorConfig } from "./env";
 import { type RegionStatus, readRegionStatus } from "./global-cluster";
 import { DEFAULT_LOCK_TTL_SECONDS, type LockTable } from "./lock";
+import { FleetActions } from "./fleet-actions";
 import { RdsActions } from "./rds-actions";
 import type { RetryOptions } from "./retry";
 
@@ -33,6 +35,8 @@ export interface OrchestratorClients {
   readonly sns: SNSClient;
   readonly sfn: SFNClient;
   readonly dynamodb: DynamoDBClient;
+  /** This region's Auto Scaling, for the EC2 tier's fleet (config.appFleet); unused otherwise. */
+  readonly autoScaling?: AutoScalingClient;
 }
 
 export interface OrchestratorDeps {
@@ -71,6 +75,8 @@ export interface OrchestratorContext {
   readonly audit: AuditTrail;
   readonly lockTable: LockTable;
   readonly rdsActions: RdsActions;
+  /** The EC2 tier's fleet of this region; undefined on the Lambda tier. */
+  readonly fleetActions: FleetActions | undefined;
   readonly readStatus: () => Promise<RegionStatus>;
 }
 
@@ -126,6 +132,7 @@ export function buildContext(deps: OrchestratorDeps): OrchestratorContext {
       ...(deps.retry !== undefined ? { retry: deps.retry } : {}),
     },
     rdsActions: new RdsActions(clients.rds, rdsInRegion(deps), config, deps.retry),
+    fleetActions: fleetActionsFor(deps),
     readStatus: () =>
       readRegionStatus(
         clients.rds,
@@ -138,4 +145,15 @@ export function buildContext(deps: OrchestratorDeps): OrchestratorContext {
         { now, ...(deps.retry !== undefined ? { retry: deps.retry } : {}) },
       ),
   };
+}
+
+/** The fleet's actions when the config names one; a configured fleet needs the client. */
+function fleetActionsFor({ config, clients, retry }: OrchestratorDeps): FleetActions | undefined {
+  if (config.appFleet === undefined) return undefined;
+  if (clients.autoScaling === undefined) {
+    throw new Error(
+      `APP_FLEET_NAME is ${config.appFleet.name}, but no Auto Scaling client was built`,
+    );
+  }
+  return new FleetActions(clients.autoScaling, config.appFleet, retry);
 }

@@ -116,6 +116,11 @@ export function makeEntry(ctx: OrchestratorContext) {
       `Read global cluster ${config.globalClusterId} from ${config.region}: ${config.clusterId} is a ${headless ? "headless " : ""}secondary, no role change in progress`,
       `Take the lock pk=LOCK sk=${config.globalClusterId} in ${config.controlTableName} (conditional PutItem, expires after ${ctx.lockTtlSeconds} s)`,
       `StartExecution ${config.stateMachineArn} named <actionId>`,
+      ...(config.appFleet === undefined
+        ? []
+        : [
+            `Raise Auto Scaling group ${config.appFleet.name} to at least ${config.appFleet.capacity} instances (min, desired and, if lower, max; UpdateAutoScalingGroup only if it runs fewer; best effort: the database failover does not wait on it)`,
+          ]),
       headless
         ? `CreateDBInstance ${JSON.stringify(failoverInstanceParams(config))}`
         : `Check that ${config.clusterId} has an available instance (DescribeDBInstances)`,

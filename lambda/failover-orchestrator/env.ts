@@ -20,11 +20,20 @@
  *   DB_PARAMETER_GROUP_NAME         instance parameter group of this cluster
  *   CORROBORATING_ALARM_NAME        the composite alarm whose ALARM state triggers an evaluation
  *   AWS_REGION                      set by Lambda
+ * EC2 tier only, both or neither:
+ *   APP_FLEET_NAME                  this region's app Auto Scaling group
+ *   APP_FLEET_CAPACITY              instances it must run before this region is promoted (1-100)
  */
 import { ConfigurationError } from "./errors";
 
 export type FailoverMode = "automatic" | "notify";
 export type RegionRole = "primary" | "dr";
+
+/** This region's EC2 app fleet and the instances it must run once the region serves. */
+export interface AppFleet {
+  readonly name: string;
+  readonly capacity: number;
+}
 
 export interface OrchestratorConfig {
   readonly region: string;
@@ -44,6 +53,8 @@ export interface OrchestratorConfig {
   readonly dbEngine: "aurora-postgresql";
   readonly dbParameterGroupName: string;
   readonly corroboratingAlarmName: string;
+  /** EC2 tier: the fleet the workflow scales before promoting; undefined on the Lambda tier. */
+  readonly appFleet?: AppFleet | undefined;
 }
 
 /** Every variable `readOrchestratorConfig` reads (the infrastructure sets exactly these). */
@@ -67,7 +78,11 @@ export const ORCHESTRATOR_ENV_VARS = [
   "CORROBORATING_ALARM_NAME",
 ] as const;
 
-type EnvName = (typeof ORCHESTRATOR_ENV_VARS)[number];
+/** Variables the infrastructure sets only on the EC2 tier (both or neither). */
+export const OPTIONAL_ORCHESTRATOR_ENV_VARS = ["APP_FLEET_NAME", "APP_FLEET_CAPACITY"] as const;
+
+type EnvName =
+  (typeof ORCHESTRATOR_ENV_VARS)[number] | (typeof OPTIONAL_ORCHESTRATOR_ENV_VARS)[number];
 
 function text(env: NodeJS.ProcessEnv, name: EnvName, allowed = "a non-empty string"): string {
   const value = env[name];
@@ -144,5 +159,30 @@ export function readOrchestratorConfig(env: NodeJS.ProcessEnv = process.env): Or
     dbEngine: oneOf(env, "DB_ENGINE", ["aurora-postgresql"] as const),
     dbParameterGroupName: text(env, "DB_PARAMETER_GROUP_NAME"),
     corroboratingAlarmName: text(env, "CORROBORATING_ALARM_NAME"),
+    appFleet: readAppFleet(env),
+  };
+}
+
+function readAppFleet(env: NodeJS.ProcessEnv): AppFleet | undefined {
+  const named = env.APP_FLEET_NAME !== undefined && env.APP_FLEET_NAME.trim() !== "";
+  const sized = env.APP_FLEET_CAPACITY !== undefined && env.APP_FLEET_CAPACITY.trim() !== "";
+  if (!named && !sized) return undefined;
+  if (!named) {
+    throw new ConfigurationError(
+      "APP_FLEET_NAME",
+      env.APP_FLEET_NAME,
+      "the app Auto Scaling group's name whenever APP_FLEET_CAPACITY is set",
+    );
+  }
+  if (!sized) {
+    throw new ConfigurationError(
+      "APP_FLEET_CAPACITY",
+      env.APP_FLEET_CAPACITY,
+      "an integer 1-100 whenever APP_FLEET_NAME is set",
+    );
+  }
+  return {
+    name: text(env, "APP_FLEET_NAME"),
+    capacity: integer(env, "APP_FLEET_CAPACITY", 1, 100),
   };
 }

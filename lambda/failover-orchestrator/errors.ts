@@ -42,6 +42,14 @@ export class ClusterNotFoundError extends Error {
   }
 }
 
+/** DescribeAutoScalingGroups did not return this region's app fleet. */
+export class FleetNotFoundError extends Error {
+  constructor(readonly fleetName: string) {
+    super(`Auto Scaling group ${fleetName} not found in this region`);
+    this.name = "FleetNotFoundError";
+  }
+}
+
 /** A workflow poll ran more times than its bound: the state machine fails instead of looping. */
 export class PollBoundExceededError extends Error {
   constructor(

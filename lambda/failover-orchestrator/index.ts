@@ -12,6 +12,7 @@
  * (an SNS message twice); a conditional PutItem repeated after a lost response is recognised as
  * our own lock (lock.ts).
  */
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { RDSClient } from "@aws-sdk/client-rds";
@@ -42,6 +43,10 @@ const orchestrator = makeOrchestratorHandler({
     sns: tracer.captureAWSv3Client(new SNSClient(sdkOptions(3))),
     sfn: tracer.captureAWSv3Client(new SFNClient(sdkOptions(3))),
     dynamodb: tracer.captureAWSv3Client(new DynamoDBClient(sdkOptions(3))),
+    // Retries are explicit (fleet-actions.ts), as for RDS, so they do not stack with the SDK's.
+    ...(config.appFleet === undefined
+      ? {}
+      : { autoScaling: tracer.captureAWSv3Client(new AutoScalingClient(sdkOptions(1))) }),
   },
 });
 

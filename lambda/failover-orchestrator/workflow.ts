@@ -7,7 +7,8 @@
  * safe to run twice (a task retry after a timeout): it recognises work already done instead of
  * repeating a mutating call.
  *
- *   ensureReader -> [readerAvailable? no: Wait 30 s -> checkReader ...] -> promote
+ *   ensureReader (EC2 tier: raise this region's fleet first; fleet-actions.ts)
+ *     -> [readerAvailable? no: Wait 30 s -> checkReader ...] -> promote
  *     -> Wait 15 s -> checkPromotion -> [writable? no: Wait 15 s -> checkPromotion ...]
  *     -> complete;  any error -> fail
  *
@@ -23,6 +24,7 @@ import type { StepTask } from "./events";
 import type { RegionStatus } from "./global-cluster";
 import { releaseLock } from "./lock";
 import { OrchestratorMetricNames, countOrchestratorMetric, recordSeconds } from "./observability";
+import type { FleetSizes } from "./fleet-actions";
 import { failoverInstanceParams, promotionParams } from "./rds-actions";
 import {
   type WorkflowError,
@@ -68,6 +70,38 @@ export function makeWorkflow(ctx: OrchestratorContext) {
       ...(detail !== undefined ? { detail } : {}),
     });
 
+  /**
+   * EC2 tier: the app fleet boots while the database instance is added or the promotion runs.
+   * Best effort: a fleet that cannot be scaled is audited and paged, and the database failover
+   * goes on; writes must not wait on the app tier, which a person can scale by hand.
+   */
+  const ensureFleet = async (state: WorkflowState): Promise<void> => {
+    const fleet = ctx.fleetActions;
+    if (fleet === undefined) return;
+    try {
+      const outcome = await fleet.ensureCapacity();
+      const sizes = (s: FleetSizes) => `min ${s.min}, desired ${s.desired}, max ${s.max}`;
+      await audit(
+        state,
+        "ensureReader",
+        outcome.changed ? "started" : "skipped",
+        outcome.changed
+          ? `Auto Scaling group ${outcome.name} set to ${sizes(outcome.after)} (was ${sizes(outcome.before)})`
+          : `Auto Scaling group ${outcome.name} already runs ${sizes(outcome.before)} (at least ${fleet.fleet.capacity})`,
+        { fleet: outcome },
+      );
+    } catch (error) {
+      logger.error("Fleet not scaled", { error: describeError(error) });
+      await audit(
+        state,
+        "ensureReader",
+        "failed",
+        `Auto Scaling group ${fleet.fleet.name} could not be raised to ${fleet.fleet.capacity} instances (${describeError(error).message}); the database failover continues: scale the fleet by hand`,
+        { fleet: { name: fleet.fleet.name, error: describeError(error) } },
+      );
+    }
+  };
+
   const ensureReader = async (state: WorkflowState): Promise<WorkflowState> => {
     const status = await ctx.readStatus();
     if (status.role === "writer") {
@@ -77,6 +111,7 @@ export function makeWorkflow(ctx: OrchestratorContext) {
     if (status.role === "detached") {
       throw new ClusterNotFoundError("DB cluster", config.clusterArn, config.region);
     }
+    await ensureFleet(state);
     if (status.role === "headless") {
       const params = failoverInstanceParams(config);
       const result = await ctx.rdsActions.createFailoverInstance();

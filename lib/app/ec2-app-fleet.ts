@@ -26,6 +26,14 @@ import {
 import { buildUserData, bundleObjectKey, bundleSha256 } from "./ec2-user-data";
 
 /**
+ * The region's app Auto Scaling group: deterministic, so the failover orchestrator of the same
+ * region can be told (and allowed) to scale it without waiting for the group to exist.
+ */
+export function appFleetName(scope: { environmentSuffix: string; region: string }): string {
+  return physicalName("autoScalingGroup", "app", scope);
+}
+
+/**
  * The API on EC2: an Auto Scaling group of AL2023 instances in the private subnets, behind the
  * region's target group, each running the bundled server under systemd. No SSH: Session
  * Manager only. Every child is parented here and reaches the region's provider through the
@@ -246,7 +254,7 @@ export class Ec2AppFleet extends pulumi.ComponentResource {
     const group = new aws.autoscaling.Group(
       `${name}-asg`,
       {
-        name: physicalName("autoScalingGroup", "app", scope),
+        name: appFleetName(scope),
         vpcZoneIdentifiers: [...args.subnetIds],
         minSize: args.capacity.min,
         maxSize: args.capacity.max,

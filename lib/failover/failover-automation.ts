@@ -36,7 +36,11 @@ import {
 } from "./failover-settings";
 import { FailoverWorkflow } from "./failover-workflow";
 import { FunctionTrigger } from "./function-trigger";
-import { PROBER_SERVICE_NAME, orchestratorEnvironment } from "./orchestrator-environment";
+import {
+  type AppFleetTarget,
+  PROBER_SERVICE_NAME,
+  orchestratorEnvironment,
+} from "./orchestrator-environment";
 import { failureQueuePolicy, orchestratorPolicy } from "./orchestrator-policy";
 
 /** Purposes in the names of the orchestrator's rules. */
@@ -75,6 +79,11 @@ export interface FailoverAutomationArgs {
   readonly accountId: pulumi.Input<string>;
   /** The partition ("aws"). */
   readonly partition: pulumi.Input<string>;
+  /**
+   * EC2 tier: this region's app fleet and the instances it must run before the region is
+   * promoted (a pilot-light fleet runs none). @default none (Lambda tier: nothing to scale)
+   */
+  readonly appFleet?: AppFleetTarget;
 }
 
 /**
@@ -188,6 +197,7 @@ export class FailoverAutomation extends pulumi.ComponentResource {
                   stateMachineName: machineName,
                   failureQueueArn: queueArn,
                   keyArn,
+                  ...(args.appFleet === undefined ? {} : { appFleetName: args.appFleet.name }),
                 }),
               ),
           ),
@@ -232,6 +242,7 @@ export class FailoverAutomation extends pulumi.ComponentResource {
           parameterGroupName: instanceParameterGroupName(scope),
           corroboratingAlarmName: alarmName,
           database: args.database,
+          ...(args.appFleet === undefined ? {} : { appFleet: args.appFleet }),
         }),
         dataPlanePolicyArn: policy.arn,
       },

@@ -27,6 +27,14 @@ export interface OrchestratorEnvironmentInputs {
   readonly corroboratingAlarmName: string;
   /** Capacity decides the failover instance's class. */
   readonly database: Pick<DatabaseConfig, "capacity" | "instanceClass">;
+  /** EC2 tier: the fleet the workflow scales before promoting (APP_FLEET_NAME, APP_FLEET_CAPACITY). */
+  readonly appFleet?: AppFleetTarget;
+}
+
+/** This region's app Auto Scaling group, and the instances it must run once the region serves. */
+export interface AppFleetTarget {
+  readonly name: string;
+  readonly capacity: number;
 }
 
 /** The POWERTOOLS_SERVICE_NAME of the orchestrator's logs and metrics. */
@@ -64,6 +72,12 @@ export function orchestratorEnvironment(
     DB_ENGINE: AURORA_ENGINE,
     DB_PARAMETER_GROUP_NAME: inputs.parameterGroupName,
     CORROBORATING_ALARM_NAME: inputs.corroboratingAlarmName,
+    ...(inputs.appFleet === undefined
+      ? {}
+      : {
+          APP_FLEET_NAME: inputs.appFleet.name,
+          APP_FLEET_CAPACITY: String(inputs.appFleet.capacity),
+        }),
     POWERTOOLS_SERVICE_NAME: ORCHESTRATOR_SERVICE_NAME,
   };
 }

@@ -29,10 +29,15 @@ export interface OrchestratorPlane {
   /** Records of the function's failed asynchronous invocations (its on-failure destination). */
   readonly failureQueueArn: string;
   readonly keyArn: string;
+  /** EC2 tier: this region's app Auto Scaling group, which the workflow scales before promoting. */
+  readonly appFleetName?: string;
 }
 
 /** Sids of the statements that need Resource "*" (waivers of I-2, see each statement). */
-export const ORCHESTRATOR_WILDCARD_RESOURCE_SIDS = ["ReadCorroboratingMetrics"] as const;
+export const ORCHESTRATOR_WILDCARD_RESOURCE_SIDS = [
+  "ReadCorroboratingMetrics",
+  "ReadAppFleet",
+] as const;
 export const WORKFLOW_WILDCARD_RESOURCE_SIDS = [
   "DeliverWorkflowLogs",
   "WorkflowTraceUpload",
@@ -143,8 +148,32 @@ export function orchestratorPolicy(plane: OrchestratorPlane): aws.iam.PolicyDocu
       Action: "sqs:SendMessage",
       Resource: plane.failureQueueArn,
     },
+    ...(plane.appFleetName === undefined ? [] : appFleetStatements(scope, plane.appFleetName)),
     ...keyUseStatements(plane.keyArn, scope.region, ORCHESTRATOR_KEY_USE),
   ]);
+}
+
+/**
+ * The EC2 tier's fleet: read its sizes, and set them on this group only (the ARN pattern of the
+ * autoScalingGroup resource type, whose group id the name does not give). Waiver of I-2:
+ * DescribeAutoScalingGroups has no resource types in the Auto Scaling service authorization
+ * reference, so it is granted on "*"; it only reads.
+ */
+function appFleetStatements(scope: FailoverArnScope, fleetName: string) {
+  return [
+    {
+      Sid: "ReadAppFleet",
+      Effect: "Allow" as const,
+      Action: "autoscaling:DescribeAutoScalingGroups",
+      Resource: "*",
+    },
+    {
+      Sid: "ScaleAppFleet",
+      Effect: "Allow" as const,
+      Action: "autoscaling:UpdateAutoScalingGroup",
+      Resource: `arn:${scope.partition}:autoscaling:${scope.region}:${scope.accountId}:autoScalingGroup:*:autoScalingGroupName/${fleetName}`,
+    },
+  ];
 }
 
 /** What the state machine's role may reach. */

@@ -4,6 +4,7 @@ import { NatGatewayMode, StackMode } from "../config";
 import { createRegionalProvider } from "../aws-provider";
 import { AwsCredentials } from "../aws-credentials";
 import { AppConfig, DnsConfig } from "../app/app-config";
+import { appFleetName } from "../app/ec2-app-fleet";
 import { fleetServiceLinkedRoleName } from "../app/ec2-instance-policy";
 import { RegionalAppTier } from "../app/regional-app-tier";
 import { DatabaseConfig, RetentionLockConfig } from "../data/data-tier-config";
@@ -335,6 +336,18 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
         settings: this.settings,
         accountId: this.accountId,
         partition: this.partition,
+        // A pilot-light fleet runs no instance: the workflow raises it to what the primary runs.
+        ...(args.app.tier === "ec2"
+          ? {
+              appFleet: {
+                name: appFleetName({
+                  environmentSuffix: args.environmentSuffix,
+                  region: this.region,
+                }),
+                capacity: args.app.primaryCapacity.desired,
+              },
+            }
+          : {}),
       },
       this.childOptions,
     );

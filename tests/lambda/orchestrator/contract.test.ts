@@ -10,9 +10,11 @@ import { mockClient } from "aws-sdk-client-mock";
 
 import { readRecentAudit } from "../../../lambda/failover-orchestrator/audit";
 import {
+  OPTIONAL_ORCHESTRATOR_ENV_VARS,
   ORCHESTRATOR_ENV_VARS,
   readOrchestratorConfig,
 } from "../../../lambda/failover-orchestrator/env";
+import { ConfigurationError } from "../../../lambda/failover-orchestrator/errors";
 import { parseEvent } from "../../../lambda/failover-orchestrator/events";
 import {
   deriveRegionStatus,
@@ -99,6 +101,76 @@ describe("environment contract", () => {
     (name, value, message) => {
       const env: Record<string, string | undefined> = { ...VALID_ENV, [name]: value };
       expect(() => readOrchestratorConfig(env)).toThrow(message);
+    },
+  );
+});
+
+/** The error `readOrchestratorConfig` throws for this environment (fails the test if none). */
+function configError(env: Record<string, string | undefined>): ConfigurationError {
+  try {
+    readOrchestratorConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigurationError");
+}
+
+describe("environment contract: the EC2 tier's app fleet (APP_FLEET_NAME + APP_FLEET_CAPACITY)", () => {
+  it("GIVEN both set WHEN read THEN appFleet has the trimmed name and the integer capacity", () => {
+    expect(
+      readOrchestratorConfig({
+        ...VALID_ENV,
+        APP_FLEET_NAME: " tap-dr-us-west-2-app ",
+        APP_FLEET_CAPACITY: "2",
+      }).appFleet,
+    ).toEqual({ name: "tap-dr-us-west-2-app", capacity: 2 });
+    expect([...OPTIONAL_ORCHESTRATOR_ENV_VARS]).toEqual(["APP_FLEET_NAME", "APP_FLEET_CAPACITY"]);
+  });
+
+  it.each([
+    ["1", 1],
+    ["100", 100],
+  ])("GIVEN APP_FLEET_CAPACITY=%s (a bound) WHEN read THEN capacity %d", (raw, capacity) => {
+    expect(
+      readOrchestratorConfig({ ...VALID_ENV, APP_FLEET_NAME: "app", APP_FLEET_CAPACITY: raw })
+        .appFleet,
+    ).toEqual({ name: "app", capacity });
+  });
+
+  it.each([
+    ["neither set", {}],
+    ["both empty", { APP_FLEET_NAME: "", APP_FLEET_CAPACITY: " " }],
+  ])("GIVEN %s WHEN read THEN appFleet is undefined (Lambda tier)", (_, fleetEnv) => {
+    const config = readOrchestratorConfig({ ...VALID_ENV, ...fleetEnv });
+    expect(config.appFleet).toBeUndefined();
+    expect(Object.keys(config)).toContain("appFleet");
+  });
+
+  it("GIVEN only APP_FLEET_CAPACITY WHEN read THEN a ConfigurationError naming APP_FLEET_NAME", () => {
+    const error = configError({ ...VALID_ENV, APP_FLEET_CAPACITY: "2" });
+    expect(error).toMatchObject({ name: "ConfigurationError", variable: "APP_FLEET_NAME" });
+    expect(error.message).toBe(
+      "Environment variable APP_FLEET_NAME is not set; allowed: the app Auto Scaling group's name whenever APP_FLEET_CAPACITY is set",
+    );
+  });
+
+  it("GIVEN only APP_FLEET_NAME WHEN read THEN a ConfigurationError naming APP_FLEET_CAPACITY (not set)", () => {
+    const error = configError({ ...VALID_ENV, APP_FLEET_NAME: "app" });
+    expect(error).toMatchObject({ variable: "APP_FLEET_CAPACITY", value: undefined });
+    expect(error.message).toBe(
+      "Environment variable APP_FLEET_CAPACITY is not set; allowed: an integer 1-100 whenever APP_FLEET_NAME is set",
+    );
+  });
+
+  it.each(["0", "101", "2x", "-1", "2.5", "1e1"])(
+    "GIVEN APP_FLEET_CAPACITY=%s WHEN read THEN a ConfigurationError naming APP_FLEET_CAPACITY and the value",
+    (raw) => {
+      const error = configError({ ...VALID_ENV, APP_FLEET_NAME: "app", APP_FLEET_CAPACITY: raw });
+      expect(error).toMatchObject({ variable: "APP_FLEET_CAPACITY", value: raw });
+      expect(error.message).toBe(
+        `Environment variable APP_FLEET_CAPACITY is "${raw}"; allowed: an integer 1-100`,
+      );
     },
   );
 });

@@ -23,6 +23,7 @@ import { installLambda } from "./services/lambda";
 import { installCloudWatch } from "./services/cloudwatch";
 import { installSns } from "./services/sns";
 import { installSfn } from "./services/sfn";
+import { installAutoScaling } from "./services/autoscaling";
 
 export { type ServiceState, type SimulatedStack, correctStack } from "./cloud";
 
@@ -45,6 +46,7 @@ export function installSimulatedAws(current: () => SimulatedStack): () => void {
     installCloudWatch(cloud),
     installSns(cloud),
     installSfn(cloud),
+    installAutoScaling(cloud),
   ];
   const secrets = mockClient(SecretsManagerClient);
   // DescribeSecretResponse; ReplicationStatus is ReplicationStatusType[]; RotationRules is

@@ -1,7 +1,8 @@
 import { APP_PORT, LIVENESS_CHECK_PATH } from "../../../lib/app/app-tier-settings";
 import { fleetServiceLinkedRoleName } from "../../../lib/app/ec2-instance-policy";
 import { TEST_ACCOUNT_ID } from "../../support/aws-mocks";
-import { Graph, policyOf, str } from "../../support/graph";
+import { roleStatements, variablesOf } from "../../support/failover-view";
+import { Graph, asArray, policyOf, str } from "../../support/graph";
 import { CapturedResource, runProgram } from "../../support/mock-graph";
 
 /** The same config as app-ec2.test.ts (the fleet's own tests), so the program runs once for both. */
@@ -152,6 +153,50 @@ describe("app tier on EC2 (appTier ec2, natGateways single)", () => {
         fleetServiceLinkedRoleName({ environmentSuffix: "dev", region }),
       );
       expect(fleetServiceLinkedRoleName({ environmentSuffix: "dev", region })).toContain(code);
+    },
+  );
+});
+
+describe("failover of an EC2-tier region: the orchestrator scales its own fleet before promoting", () => {
+  let graph: Graph;
+  beforeAll(async () => {
+    graph = new Graph(await runProgram(CONFIG));
+  });
+
+  const orchestratorIn = (region: string): CapturedResource => {
+    const found = graph
+      .ofType("aws:lambda/function:Function")
+      .filter((fn) => fn.region === region && /-orchestrator-use\d$/.test(str(fn, "name")));
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  it.each(REGIONS)(
+    "tells %s's orchestrator the region's own group and the primary's desired capacity",
+    (region) => {
+      const fleet = onlyIn(graph, "aws:autoscaling/group:Group", region);
+      const env = variablesOf(orchestratorIn(region));
+      // The config's default primaryAppCapacity is 2/2/6: a promoted region runs what the primary ran.
+      expect([env.APP_FLEET_NAME, env.APP_FLEET_CAPACITY]).toEqual([str(fleet, "name"), "2"]);
+    },
+  );
+
+  it.each(REGIONS)(
+    "lets %s's orchestrator update only that group, in its region, and read sizes",
+    (region) => {
+      const fleet = onlyIn(graph, "aws:autoscaling/group:Group", region);
+      const statements = roleStatements(graph, orchestratorIn(region).inputs.role);
+      const scaling = statements.filter((s) =>
+        asArray(s.Action).some((a) => a.startsWith("autoscaling:")),
+      );
+      expect(scaling.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
+        ["ReadAppFleet", "autoscaling:DescribeAutoScalingGroups", "*"],
+        [
+          "ScaleAppFleet",
+          "autoscaling:UpdateAutoScalingGroup",
+          `arn:aws:autoscaling:${region}:${TEST_ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${str(fleet, "name")}`,
+        ],
+      ]);
     },
   );
 });

@@ -6,6 +6,7 @@
  * Step Functions) is answered by the simulated services too. A cold start per invocation: a bad
  * environment fails the way Lambda reports an init error.
  */
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -117,6 +118,8 @@ export function installLambda(cloud: () => Cloud): () => void {
           sns: new SNSClient(sdk(3)),
           sfn: new SFNClient(sdk(3)),
           dynamodb: new DynamoDBClient(sdk(3)),
+          // As the function's own entry builds it (lambda/failover-orchestrator/index.ts).
+          ...(config.appFleet === undefined ? {} : { autoScaling: new AutoScalingClient(sdk(1)) }),
         },
       });
       const result = await handler(JSON.parse(payloadText(input.Payload) || "{}"));
