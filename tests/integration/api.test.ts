@@ -1,4 +1,4 @@
-import { GetHealthCheckStatusCommand } from "@aws-sdk/client-route-53";
+import { GetHealthCheckStatusCommand, type HealthCheckObservation } from "@aws-sdk/client-route-53";
 import { randomUUID } from "node:crypto";
 import { ROUTE53_CONTROL_REGION, clientsFor } from "./clients";
 import { eventually } from "./polling";
@@ -11,6 +11,10 @@ interface HealthBody {
   role?: string;
   failing?: string[];
 }
+
+/** The distinct statuses the checkers report, for a failure message. */
+const checkerStatuses = (observations: HealthCheckObservation[]): string =>
+  [...new Set(observations.map((o) => o.StatusReport?.Status ?? "no report"))].join(" | ");
 
 const fetchWithin = (url: string, init: RequestInit = {}): Promise<Response> =>
   fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(10_000) });
@@ -89,9 +93,11 @@ describeLive("deployed transaction API", (outputs: StackOutputs) => {
         const healthy = HealthCheckObservations.filter((o) =>
           o.StatusReport?.Status?.startsWith("Success"),
         );
-        return healthy.length > HealthCheckObservations.length / 2
-          ? HealthCheckObservations
-          : undefined;
+        if (healthy.length > HealthCheckObservations.length / 2) return HealthCheckObservations;
+        // Kept for the timeout message: what the checkers see is the reason.
+        throw new Error(
+          `${healthy.length}/${HealthCheckObservations.length} report Success; ${checkerStatuses(HealthCheckObservations)}`,
+        );
       });
       expect(observations.length).toBeGreaterThan(0);
     },
@@ -109,9 +115,10 @@ describeLive("deployed transaction API", (outputs: StackOutputs) => {
         const refused = HealthCheckObservations.filter((o) =>
           /HTTP Status Code 503/.test(o.StatusReport?.Status ?? ""),
         );
-        return refused.length > HealthCheckObservations.length / 2
-          ? HealthCheckObservations
-          : undefined;
+        if (refused.length > HealthCheckObservations.length / 2) return HealthCheckObservations;
+        throw new Error(
+          `${refused.length}/${HealthCheckObservations.length} see 503; ${checkerStatuses(HealthCheckObservations)}`,
+        );
       });
       expect(observations.length).toBeGreaterThan(0);
     },

@@ -218,6 +218,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     suite: API,
     test: healthCheckTest("primary"),
     fakeTime: true,
+    because: /Connection timed out/,
     apply: (s) => {
       set(s, INGRESS_RULE, "tap-primary-app-lb-sg-443-0", { cidrIpv4: "203.0.113.0/24" });
       set(s, INGRESS_RULE, "tap-primary-app-lb-sg-80-0", { cidrIpv4: "203.0.113.0/24" });
@@ -228,6 +229,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     suite: API,
     test: healthCheckTest("primary"),
     fakeTime: true,
+    because: /TLS 1.3 only/,
     apply: (s) =>
       set(s, LISTENER, "tap-primary-app-lb-https", {
         sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
@@ -238,6 +240,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     suite: API,
     test: healthCheckTest("dr"),
     fakeTime: true,
+    because: /HTTP Status Code 404/,
     apply: (s) =>
       set(s, "aws:route53/healthCheck:HealthCheck", "tap-global-dns-health-dr", {
         resourcePath: "/healthz",
@@ -248,6 +251,7 @@ export const API_HTTP_MUTATIONS: readonly Mutation[] = [
     suite: API,
     test: healthCheckTest("dr"),
     fakeTime: true,
+    because: /does not speak TLS|plain HTTP/,
     apply: (s) =>
       set(s, "aws:route53/healthCheck:HealthCheck", "tap-global-dns-health-dr", { type: "HTTP" }),
   },
