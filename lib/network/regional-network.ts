@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NatGatewayMode } from "../config";
-import { physicalName } from "../naming";
+import { physicalName, transactionTableName } from "../naming";
+import { dynamoDbEndpointPolicy } from "../security/lambda-grants";
 import { defaultNetworkAclRules } from "./default-nacl-rules";
 import { GatewayEndpointService, VpcEndpoints } from "./vpc-endpoints";
 import { VpcFlowLogs } from "./flow-logs";
@@ -202,6 +203,20 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         gatewayRouteTableIds: internalRouteTables.map((table) => table.id),
         interfaceSubnetIds: privateSubnets.map((subnet) => subnet.id),
         createInterfaceEndpoints: natGateways === "none",
+        // DynamoDB through this VPC: the stack's table only. S3 keeps AWS's default policy: the
+        // EC2 tier's instances fetch packages from AWS-owned buckets through it (README).
+        gatewayPolicies: {
+          dynamodb: pulumi
+            .all([args.accountId, args.partition])
+            .apply(([accountId, partition]) =>
+              JSON.stringify(
+                dynamoDbEndpointPolicy(
+                  { partition, region: args.region, accountId },
+                  transactionTableName(args.environmentSuffix),
+                ),
+              ),
+            ),
+        },
       },
       { parent: this },
     );

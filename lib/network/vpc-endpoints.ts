@@ -34,6 +34,11 @@ export interface VpcEndpointsArgs {
   readonly interfaceSubnetIds: pulumi.Input<string>[];
   /** Create interface endpoints; without NAT they are the only way to reach these APIs. @default true */
   readonly createInterfaceEndpoints?: boolean;
+  /**
+   * Endpoint policy (JSON) of a gateway endpoint. A service without one keeps AWS's default
+   * full-access policy. @default none
+   */
+  readonly gatewayPolicies?: Partial<Record<GatewayEndpointService, pulumi.Input<string>>>;
 }
 
 /** Gateway endpoints for S3 and DynamoDB, and interface endpoints for the APIs the Lambdas call. */
@@ -62,6 +67,9 @@ export class VpcEndpoints extends pulumi.ComponentResource {
           serviceName: `com.amazonaws.${args.region}.${service}`,
           vpcEndpointType: "Gateway",
           routeTableIds: args.gatewayRouteTableIds,
+          ...(args.gatewayPolicies?.[service] === undefined
+            ? {}
+            : { policy: args.gatewayPolicies[service] }),
           tags: { Name: physicalName("nameTag", `${service}-endpoint`, scope) },
         },
         { parent: this },

@@ -245,3 +245,26 @@ export function workerDataPlanePolicy(plane: WorkerDataPlane): aws.iam.PolicyDoc
     ...keyUseStatements(plane.keyArn, plane.scope.region, DATA_PLANE_KEY_USE),
   ]);
 }
+
+/**
+ * The DynamoDB gateway endpoint's policy: through this VPC, callers of this account reach the
+ * stack's table in this region only, with the handlers' own item actions
+ * (tableReadWriteStatement). Without it the endpoint allows every table of every account
+ * (AWS's default full-access policy), a path for data out of the VPC.
+ */
+export function dynamoDbEndpointPolicy(
+  scope: GrantScope,
+  tableName: string,
+): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        ...tableReadWriteStatement(scope, tableName),
+        Sid: "StackTableOnly",
+        Principal: "*",
+        Condition: { StringEquals: { "aws:PrincipalAccount": scope.accountId } },
+      },
+    ],
+  };
+}

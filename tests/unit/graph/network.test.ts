@@ -7,7 +7,8 @@ import {
 } from "../../../lib/network/default-nacl-rules";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../../lib/network/vpc-endpoints";
 import { CapturedResource } from "../../support/mock-graph";
-import { Graph, policyOf, str } from "../../support/graph";
+import { TEST_ACCOUNT_ID } from "../../support/aws-mocks";
+import { Graph, asArray, policyOf, str } from "../../support/graph";
 import { runProgram } from "../../support/mock-graph";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -115,6 +116,55 @@ describe("regional network (defaults: 3 AZs, no NAT)", () => {
         expect([...(gateway.inputs.routeTableIds as string[])].sort()).toEqual(internalTables);
       }
     }
+  });
+
+  it.each(["us-east-1", "us-east-2"])(
+    "in %s, lets DynamoDB through the gateway endpoint only to this stack's table, for this account",
+    (region) => {
+      const dynamodb = inRegion(graph.ofType(ENDPOINT), region).find(
+        (e) => e.inputs.serviceName === `com.amazonaws.${region}.dynamodb`,
+      );
+      if (dynamodb === undefined) throw new Error(`no DynamoDB gateway endpoint in ${region}`);
+      const tableArn = `arn:aws:dynamodb:${region}:${TEST_ACCOUNT_ID}:table/tap-dev-transactions`;
+      expect(policyOf(dynamodb).Statement).toEqual([
+        {
+          Sid: "StackTableOnly",
+          Effect: "Allow",
+          Principal: "*",
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+          Resource: [tableArn, `${tableArn}/index/*`],
+          Condition: { StringEquals: { "aws:PrincipalAccount": TEST_ACCOUNT_ID } },
+        },
+      ]);
+    },
+  );
+
+  it("lets through the endpoint every DynamoDB action a policy grants on the transaction table", () => {
+    // The handlers run in the VPC, so each call they are allowed must also pass the endpoint.
+    const checked: string[] = [];
+    for (const policy of graph.ofType("aws:iam/policy:Policy")) {
+      for (const statement of policyOf(policy).Statement) {
+        const resources = asArray(statement.Resource);
+        const onTable = resources.filter((r) => /:table\/tap-dev-transactions(\/|$)/.test(r));
+        if (onTable.length === 0) continue;
+        const region = onTable[0].split(":")[3];
+        const endpoint = inRegion(graph.ofType(ENDPOINT), region).find(
+          (e) => e.inputs.serviceName === `com.amazonaws.${region}.dynamodb`,
+        );
+        const allowed = endpoint === undefined ? undefined : policyOf(endpoint).Statement[0];
+        expect([
+          policy.name,
+          asArray(statement.Action).filter((a) => !asArray(allowed?.Action).includes(a)),
+        ]).toEqual([policy.name, []]);
+        expect([
+          policy.name,
+          onTable.filter((r) => !asArray(allowed?.Resource).includes(r)),
+        ]).toEqual([policy.name, []]);
+        checked.push(policy.name);
+      }
+    }
+    // The API and worker policies of both regions at least.
+    expect(checked.length).toBeGreaterThanOrEqual(4);
   });
 
   it("without NAT, gives the app tier private-DNS interface endpoints for the APIs the Lambdas call", () => {
