@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NatGatewayMode } from "../config";
-import { physicalName, transactionTableName } from "../naming";
-import { dynamoDbEndpointPolicy } from "../security/lambda-grants";
+import { PROJECT_PREFIX, physicalName, transactionTableName } from "../naming";
+import { dynamoDbEndpointPolicy, s3EndpointPolicy } from "../security/lambda-grants";
 import { defaultNetworkAclRules } from "./default-nacl-rules";
 import { GatewayEndpointService, VpcEndpoints } from "./vpc-endpoints";
 import { VpcFlowLogs } from "./flow-logs";
@@ -31,6 +31,11 @@ export interface RegionalNetworkArgs {
   readonly retainLogsOnDelete?: boolean;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /**
+   * Limit the S3 gateway endpoint to the stack's own buckets (the Lambda tier, where nothing in
+   * the VPC calls S3); false keeps AWS's default policy (the EC2 tier). @default true
+   */
+  readonly restrictS3Endpoint?: boolean;
   /**
    * The region's AZs pinned in config (in order); undefined looks them up through the provider.
    * @default undefined
@@ -203,9 +208,23 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         gatewayRouteTableIds: internalRouteTables.map((table) => table.id),
         interfaceSubnetIds: privateSubnets.map((subnet) => subnet.id),
         createInterfaceEndpoints: natGateways === "none",
-        // DynamoDB through this VPC: the stack's table only. S3 keeps AWS's default policy: the
-        // EC2 tier's instances fetch packages from AWS-owned buckets through it (README).
+        // DynamoDB through this VPC: the stack's table only; S3: the stack's buckets only, except
+        // on the EC2 tier, whose instances fetch from AWS-owned buckets through it (README).
         gatewayPolicies: {
+          ...((args.restrictS3Endpoint ?? true)
+            ? {
+                s3: pulumi
+                  .all([args.accountId, args.partition])
+                  .apply(([accountId, partition]) =>
+                    JSON.stringify(
+                      s3EndpointPolicy(
+                        { partition, accountId },
+                        `${PROJECT_PREFIX}-${args.environmentSuffix}-`,
+                      ),
+                    ),
+                  ),
+              }
+            : {}),
           dynamodb: pulumi
             .all([args.accountId, args.partition])
             .apply(([accountId, partition]) =>

@@ -206,6 +206,7 @@ export abstract class RegionalDeployment extends pulumi.ComponentResource {
         peerVpcCidr: args.peerVpcCidr,
         azCount: args.azCount,
         natGateways: args.natGateways,
+        restrictS3Endpoint: args.app.tier === "lambda",
         kmsKeyArn: key.keyArn,
         flowLogRetentionDays: settings.auditLogRetentionDays,
         retainLogsOnDelete: settings.retainDataOnDelete,

@@ -268,3 +268,29 @@ export function dynamoDbEndpointPolicy(
     ],
   };
 }
+
+/**
+ * The S3 gateway endpoint's policy on the Lambda tier, where nothing in the VPC calls S3: this
+ * account's callers may read and write objects of the stack's own buckets ("tap-<suffix>-*")
+ * and nothing else. The EC2 tier keeps AWS's default policy: its instances' agents and package
+ * managers fetch from AWS-owned buckets that no list here could keep complete.
+ */
+export function s3EndpointPolicy(
+  scope: Pick<GrantScope, "partition" | "accountId">,
+  bucketNamePrefix: string,
+): aws.iam.PolicyDocument {
+  const buckets = `arn:${scope.partition}:s3:::${bucketNamePrefix}*`;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "StackBucketsOnly",
+        Effect: "Allow",
+        Principal: "*",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+        Resource: [buckets, `${buckets}/*`],
+        Condition: { StringEquals: { "aws:PrincipalAccount": scope.accountId } },
+      },
+    ],
+  };
+}

@@ -200,3 +200,20 @@ describe("failover of an EC2-tier region: the orchestrator scales its own fleet 
     },
   );
 });
+
+describe("gateway endpoints on the EC2 tier", () => {
+  it.each(REGIONS)(
+    "keeps AWS's default S3 endpoint policy in %s (instances fetch from AWS-owned buckets) and limits DynamoDB",
+    async (region) => {
+      const graph = new Graph(await runProgram(CONFIG));
+      const endpoint = (service: string) =>
+        graph
+          .ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
+          .find((e) => e.inputs.serviceName === `com.amazonaws.${region}.${service}`);
+      expect(endpoint("s3")?.inputs.policy).toBeUndefined();
+      expect(policyOf(endpoint("dynamodb") as CapturedResource).Statement[0]?.Sid).toBe(
+        "StackTableOnly",
+      );
+    },
+  );
+});

@@ -139,6 +139,30 @@ describe("regional network (defaults: 3 AZs, no NAT)", () => {
     },
   );
 
+  it.each(["us-east-1", "us-east-2"])(
+    "in %s, lets S3 through the gateway endpoint only to this stack's buckets (Lambda tier: nothing in the VPC calls S3)",
+    (region) => {
+      const s3 = inRegion(graph.ofType(ENDPOINT), region).find(
+        (e) => e.inputs.serviceName === `com.amazonaws.${region}.s3`,
+      );
+      if (s3 === undefined) throw new Error(`no S3 gateway endpoint in ${region}`);
+      expect(policyOf(s3).Statement).toEqual([
+        {
+          Sid: "StackBucketsOnly",
+          Effect: "Allow",
+          Principal: "*",
+          Action: ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+          Resource: ["arn:aws:s3:::tap-dev-*", "arn:aws:s3:::tap-dev-*/*"],
+          Condition: { StringEquals: { "aws:PrincipalAccount": TEST_ACCOUNT_ID } },
+        },
+      ]);
+      // Every bucket of the stack matches the prefix the policy allows.
+      for (const bucket of graph.ofType("aws:s3/bucket:Bucket")) {
+        expect(str(bucket, "bucket")).toMatch(/^tap-dev-/);
+      }
+    },
+  );
+
   it("lets through the endpoint every DynamoDB action a policy grants on the transaction table", () => {
     // The handlers run in the VPC, so each call they are allowed must also pass the endpoint.
     const checked: string[] = [];
