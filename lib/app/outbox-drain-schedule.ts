@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { physicalName } from "../naming";
+import { addFunctionTrigger } from "../failover/function-trigger";
 import {
   DRAIN_MAX_EVENT_AGE_SECONDS,
   DRAIN_MAX_RETRY_ATTEMPTS,
@@ -32,7 +32,6 @@ export class OutboxDrainSchedule extends pulumi.ComponentResource {
 
   constructor(name: string, args: OutboxDrainScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tap:app:OutboxDrainSchedule", name, {}, opts);
-    const scope = { environmentSuffix: args.environmentSuffix, region: args.region };
     const child = { parent: this };
 
     const invokeConfig = new aws.lambda.FunctionEventInvokeConfig(
@@ -45,33 +44,22 @@ export class OutboxDrainSchedule extends pulumi.ComponentResource {
       },
       child,
     );
-    const rule = new aws.cloudwatch.EventRule(
-      `${name}-rule`,
+    // The same rule, permission and target as every function trigger, under this component.
+    const { rule } = addFunctionTrigger(
+      name,
       {
-        name: physicalName("eventRule", "outbox-drain", scope),
+        region: args.region,
+        environmentSuffix: args.environmentSuffix,
+        purpose: "outbox-drain",
         description: "Drains the transactional outbox of the transaction database",
-        scheduleExpression: OUTBOX_DRAIN_SCHEDULE,
-        state: "ENABLED",
+        source: { scheduleExpression: OUTBOX_DRAIN_SCHEDULE },
+        functionName: args.functionName,
+        functionArn: args.functionArn,
+        input: JSON.stringify(OUTBOX_DRAIN_EVENT),
       },
-      child,
-    );
-    // Only this rule may invoke (L-15). SourceArn only: a SourceAccount condition is not met by
-    // EventBridge invocations (terraform-provider-aws#4116, CloudWatch Events troubleshooting).
-    const permission = new aws.lambda.Permission(
-      `${name}-invoke`,
-      {
-        function: args.functionName,
-        action: "lambda:InvokeFunction",
-        principal: "events.amazonaws.com",
-        sourceArn: rule.arn,
-      },
-      child,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-target`,
-      { rule: rule.name, arn: args.functionArn, input: JSON.stringify(OUTBOX_DRAIN_EVENT) },
+      this,
       // The first scheduled run already goes through the failure destination.
-      { parent: this, dependsOn: [permission, invokeConfig] },
+      [invokeConfig],
     );
 
     this.ruleArn = rule.arn;
