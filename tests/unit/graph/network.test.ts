@@ -21,6 +21,15 @@ const DEFAULT_NACL = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl";
 const inRegion = (resources: CapturedResource[], region: string) =>
   resources.filter((resource) => resource.region === region);
 
+/** The region's gateway endpoint of one service; a missing one fails the test that asks. */
+function gatewayEndpoint(graph: Graph, region: string, service: "s3" | "dynamodb") {
+  const found = inRegion(graph.ofType(ENDPOINT), region).find(
+    (e) => e.inputs.serviceName === `com.amazonaws.${region}.${service}`,
+  );
+  if (found === undefined) throw new Error(`no ${service} gateway endpoint in ${region}`);
+  return found;
+}
+
 describe("regional network (defaults: 3 AZs, no NAT)", () => {
   let graph: Graph;
   beforeAll(async () => {
@@ -121,10 +130,7 @@ describe("regional network (defaults: 3 AZs, no NAT)", () => {
   it.each(["us-east-1", "us-east-2"])(
     "in %s, lets DynamoDB through the gateway endpoint only to this stack's table, for this account",
     (region) => {
-      const dynamodb = inRegion(graph.ofType(ENDPOINT), region).find(
-        (e) => e.inputs.serviceName === `com.amazonaws.${region}.dynamodb`,
-      );
-      if (dynamodb === undefined) throw new Error(`no DynamoDB gateway endpoint in ${region}`);
+      const dynamodb = gatewayEndpoint(graph, region, "dynamodb");
       const tableArn = `arn:aws:dynamodb:${region}:${TEST_ACCOUNT_ID}:table/tap-dev-transactions`;
       expect(policyOf(dynamodb).Statement).toEqual([
         {
@@ -142,10 +148,7 @@ describe("regional network (defaults: 3 AZs, no NAT)", () => {
   it.each(["us-east-1", "us-east-2"])(
     "in %s, lets S3 through the gateway endpoint only to this stack's buckets (Lambda tier: nothing in the VPC calls S3)",
     (region) => {
-      const s3 = inRegion(graph.ofType(ENDPOINT), region).find(
-        (e) => e.inputs.serviceName === `com.amazonaws.${region}.s3`,
-      );
-      if (s3 === undefined) throw new Error(`no S3 gateway endpoint in ${region}`);
+      const s3 = gatewayEndpoint(graph, region, "s3");
       expect(policyOf(s3).Statement).toEqual([
         {
           Sid: "StackBucketsOnly",
@@ -172,10 +175,7 @@ describe("regional network (defaults: 3 AZs, no NAT)", () => {
         const onTable = resources.filter((r) => /:table\/tap-dev-transactions(\/|$)/.test(r));
         if (onTable.length === 0) continue;
         const region = onTable[0].split(":")[3];
-        const endpoint = inRegion(graph.ofType(ENDPOINT), region).find(
-          (e) => e.inputs.serviceName === `com.amazonaws.${region}.dynamodb`,
-        );
-        const allowed = endpoint === undefined ? undefined : policyOf(endpoint).Statement[0];
+        const allowed = policyOf(gatewayEndpoint(graph, region, "dynamodb")).Statement[0];
         expect([
           policy.name,
           asArray(statement.Action).filter((a) => !asArray(allowed?.Action).includes(a)),
